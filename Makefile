@@ -1,0 +1,62 @@
+# The book's commands.  Everything runs inside .venv, created on first use.
+#   make book     build the site into _build/html from the committed notebook outputs
+#   make test     the whole suite: library, pairing, nbval (re-execution), strict build, browser
+#   make execute  re-execute chapters/*.md into their paired .ipynb (after editing a chapter)
+#   make bench    benchmarks (benchmarks/), prints a table
+#   make clean    remove build outputs (keeps .venv)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+SOURCES   := $(sort $(wildcard chapters/*.md))
+
+.PHONY: install book test test-lib test-notebooks test-book execute bench lint clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book .venv)" >/dev/null
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "Open file://$(CURDIR)/_build/html/index.html"
+
+# Library, pairing and strict-build tests (and the browser suite when Chromium is present).
+test-lib: $(STAMP)
+	$(PY) -m pytest tests -q
+
+# nbval, strict mode: every stored output must equal a fresh execution.
+test-notebooks: $(STAMP)
+	PYTHONPATH=tests $(PY) -m pytest -q -p nbval_stderr --nbval --nbval-current-env \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 900 \
+	  -o testpaths= -o addopts= $(NOTEBOOKS)
+
+test: test-lib test-notebooks
+
+execute: $(STAMP)
+	cd chapters && for md in $(notdir $(SOURCES)); do \
+	  echo "executing chapters/$$md"; \
+	  ../$(BIN)/jupytext --set-kernel python3 --to ipynb --update --execute "$$md" || exit 1; \
+	done
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests benchmarks
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis chapters/.ipynb_checkpoints
+	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +

@@ -1,0 +1,39 @@
+"""Where the book's files are: shared by the pairing, nbval and build tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+
+
+def toc_entries() -> list[str]:
+    """Every ``file:`` of ``_toc.yml`` (root included), as written (no extension)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    found = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc.get("parts", toc.get("chapters", [])))
+    return found
+
+
+def chapter_sources() -> list[Path]:
+    """The jupytext MyST sources ``chapters/*.md``."""
+    return sorted(CHAPTERS.glob("*.md"))
+
+
+def chapter_notebooks() -> list[Path]:
+    """The executed notebooks ``chapters/*.ipynb``."""
+    return sorted(CHAPTERS.glob("*.ipynb"))

@@ -1,0 +1,93 @@
+"""Every chapter is a pair (MyST .md source + executed .ipynb) and both are in the book.
+
+The book renders the .ipynb and nbval re-executes it, so an .md edited without re-execution would
+publish stale text.  These tests catch that and say how to fix it.
+"""
+
+from __future__ import annotations
+
+import jupytext
+import nbformat
+import pytest
+
+from bookfiles import CHAPTERS, ROOT, chapter_notebooks, chapter_sources, toc_entries
+
+FIX = "run `make execute` (re-executes the notebooks from their .md sources) and commit both files"
+
+
+def _cells(nb):
+    return [(c.cell_type, c.source.strip()) for c in nb.cells]
+
+
+def test_there_is_at_least_one_chapter():
+    assert chapter_sources(), "no chapters/*.md found"
+
+
+@pytest.mark.parametrize("md", chapter_sources(), ids=lambda p: p.name)
+def test_md_is_a_jupytext_myst_notebook(md):
+    head = md.read_text(encoding="utf-8").split("\n", 12)
+    assert head[0] == "---" and any(line.startswith("jupytext:") for line in head), (
+        f"{md.relative_to(ROOT)} has no jupytext header; create it with "
+        "`jupytext --to md:myst chapters/NAME.ipynb`"
+    )
+
+
+@pytest.mark.parametrize("md", chapter_sources(), ids=lambda p: p.name)
+def test_md_and_ipynb_have_identical_cells(md):
+    nb_path = md.with_suffix(".ipynb")
+    rel = md.relative_to(ROOT)
+    assert nb_path.exists(), f"{rel} has no executed twin {nb_path.name}: {FIX}"
+    source = jupytext.read(md)
+    executed = nbformat.read(nb_path, as_version=4)
+    src_cells, nb_cells = _cells(source), _cells(executed)
+    if src_cells == nb_cells:
+        return
+    for i, (a, b) in enumerate(zip(src_cells, nb_cells)):
+        if a != b:
+            pytest.fail(
+                f"{rel} and {nb_path.name} differ at cell {i} ({a[0]} vs {b[0]}):\n"
+                f"  .md:    {a[1][:120]!r}\n  .ipynb: {b[1][:120]!r}\n"
+                f"The .md was edited without re-execution: {FIX}."
+            )
+    pytest.fail(
+        f"{rel} has {len(src_cells)} cells but {nb_path.name} has {len(nb_cells)}: {FIX}."
+    )
+
+
+@pytest.mark.parametrize("nb_path", chapter_notebooks(), ids=lambda p: p.name)
+def test_ipynb_is_executed(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code, f"{nb_path.name} has no code cells"
+    unexecuted = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                  and c.source.strip() and c.get("execution_count") is None]
+    assert not unexecuted, f"{nb_path.name}: cells {unexecuted} were never executed: {FIX}"
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"{nb_path.name} has error outputs: {[e.ename for e in errors]}"
+
+
+@pytest.mark.parametrize("nb_path", chapter_notebooks(), ids=lambda p: p.name)
+def test_every_ipynb_has_its_md_source(nb_path):
+    assert nb_path.with_suffix(".md").exists(), (
+        f"{nb_path.name} has no .md source; create it with `jupytext --to md:myst {nb_path}`"
+    )
+
+
+def test_every_chapter_is_in_the_toc():
+    listed = set(toc_entries())
+    missing = [p.name for p in chapter_sources() if f"chapters/{p.stem}" not in listed]
+    assert not missing, f"chapters not in _toc.yml: {missing}"
+
+
+def test_every_toc_entry_exists():
+    missing = [
+        entry for entry in toc_entries()
+        if not any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb"))
+    ]
+    assert not missing, f"_toc.yml lists files that do not exist: {missing}"
+
+
+def test_chapter_directory_holds_only_pairs():
+    stray = [p.name for p in CHAPTERS.iterdir()
+             if p.is_file() and p.suffix not in (".md", ".ipynb")]
+    assert not stray, f"unexpected files in chapters/: {stray}"
