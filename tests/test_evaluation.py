@@ -1,0 +1,80 @@
+"""Tests for minidl.evaluation: the train/validation/test split and the latency timer."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from minidl.evaluation import median_latency, train_val_test_split
+
+
+def test_split_parts_are_disjoint_cover_the_data_and_have_the_requested_sizes():
+    x = np.arange(100 * 3).reshape(100, 3)
+    y = np.arange(100)
+    xtr, ytr, xva, yva, xte, yte = train_val_test_split(
+        x, y, val_size=0.2, test_size=0.15, rng=np.random.default_rng(0))
+    assert (len(xtr), len(xva), len(xte)) == (65, 20, 15)
+    ids = np.concatenate([ytr, yva, yte])
+    assert sorted(ids.tolist()) == list(range(100))
+    for xs, ys in ((xtr, ytr), (xva, yva), (xte, yte)):
+        np.testing.assert_array_equal(xs[:, 0], 3 * ys)  # rows stay with their labels
+
+
+def test_split_is_reproducible_with_the_same_seed_and_differs_with_another():
+    x = np.arange(50)[:, None]
+    y = np.arange(50)
+    a = train_val_test_split(x, y, val_size=0.2, test_size=0.2, rng=np.random.default_rng(3))
+    b = train_val_test_split(x, y, val_size=0.2, test_size=0.2, rng=np.random.default_rng(3))
+    c = train_val_test_split(x, y, val_size=0.2, test_size=0.2, rng=np.random.default_rng(4))
+    for u, v in zip(a, b, strict=True):
+        np.testing.assert_array_equal(u, v)
+    assert not np.array_equal(a[5], c[5])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"val_size": 0.0, "test_size": 0.2}, "val_size must be a fraction"),
+        ({"val_size": 0.2, "test_size": 1.5}, "test_size must be a fraction"),
+        ({"val_size": 0.6, "test_size": 0.5}, "must be < 1"),
+    ],
+)
+def test_split_rejects_bad_fractions(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        train_val_test_split(np.zeros((10, 2)), np.zeros(10), rng=np.random.default_rng(0),
+                             **kwargs)
+
+
+def test_split_rejects_mismatched_lengths_naming_both_shapes():
+    with pytest.raises(ValueError, match=r"x: \(10, 2\) and y: \(9,\)"):
+        train_val_test_split(np.zeros((10, 2)), np.zeros(9), val_size=0.2, test_size=0.2,
+                             rng=np.random.default_rng(0))
+
+
+def test_split_rejects_too_few_samples_and_missing_generator():
+    with pytest.raises(ValueError, match="too few"):
+        train_val_test_split(np.zeros((2, 1)), np.zeros(2), val_size=0.4, test_size=0.4,
+                             rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="Generator"):
+        train_val_test_split(np.zeros((10, 1)), np.zeros(10), val_size=0.2, test_size=0.2,
+                             rng=0)
+
+
+def test_median_latency_measures_a_known_sleep_and_counts_calls():
+    calls = []
+
+    def slow(arg):
+        calls.append(arg)
+        time.sleep(0.002)
+
+    t = median_latency(slow, "a", number=3, repeat=3, warmup=2)
+    assert len(calls) == 2 + 3 * 3
+    assert 0.002 <= t < 0.05
+
+
+def test_median_latency_rejects_bad_counts():
+    with pytest.raises(ValueError, match="number"):
+        median_latency(lambda: None, number=0)
+    with pytest.raises(ValueError, match="warmup"):
+        median_latency(lambda: None, warmup=-1)
