@@ -48,7 +48,7 @@ test: test-lib test-notebooks
 execute: $(STAMP)
 	cd chapters && for md in $(notdir $(SOURCES)); do \
 	  echo "executing chapters/$$md"; \
-	  ../$(BIN)/jupytext --set-kernel python3 --to ipynb --update --execute "$$md" || exit 1; \
+	  ../$(BIN)/jupytext --set-kernel python3 --to ipynb --execute "$$md" || exit 1; \
 	done
 
 bench: $(STAMP)
