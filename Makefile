@@ -2,6 +2,7 @@
 #   make book     build the site into _build/html from the committed notebook outputs
 #   make test     the whole suite: library, pairing, nbval (re-execution), strict build, browser
 #   make execute  re-execute chapters/*.md into their paired .ipynb (after editing a chapter)
+#   make lab      open the chapters in JupyterLab (jupytext keeps .md and .ipynb in sync)
 #   make bench    benchmarks (benchmarks/), prints a table
 #   make clean    remove build outputs (keeps .venv)
 
@@ -17,7 +18,7 @@ export MPLBACKEND := Agg
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 SOURCES   := $(sort $(wildcard chapters/*.md))
 
-.PHONY: install book test test-lib test-notebooks test-book execute bench lint clean
+.PHONY: install book test test-lib test-notebooks execute lab bench lint clean
 
 install: $(STAMP)
 
@@ -45,11 +46,15 @@ test-notebooks: $(STAMP)
 
 test: test-lib test-notebooks
 
+# `make execute` runs every chapter; `make execute CHAPTER=04-math` runs one.
 execute: $(STAMP)
-	cd chapters && for md in $(notdir $(SOURCES)); do \
+	cd chapters && for md in $(if $(CHAPTER),$(CHAPTER:.md=).md,$(notdir $(SOURCES))); do \
 	  echo "executing chapters/$$md"; \
 	  ../$(BIN)/jupytext --set-kernel python3 --to ipynb --execute "$$md" || exit 1; \
 	done
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters/
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
