@@ -1,0 +1,212 @@
+"""Post-training quantization of weights in NumPy: float16 and int8.
+
+Chapter 8 (the article's first trend, 模型压缩与优化) uses this module to store a trained model's
+weights in fewer bits and to measure what that costs in size and accuracy.  Only the *stored*
+weights are quantized; arithmetic is done after dequantizing back to float32 ("weight-only"
+quantization, the simplest post-training scheme — no calibration data, no retraining).
+
+Schemes
+-------
+float16
+    ``w.astype(float16)``: half the bytes, about 3 significant decimal digits; values beyond
+    ±65504 would overflow, so they raise ``ValueError``.
+int8, symmetric (default)
+    ``q = clip(round(w / s), -127, 127)`` with scale ``s = max|w| / 127`` and zero point 0; the
+    range is symmetric so that 0.0 is exact and -128 is unused.  Dequantized ``w' = s * q``;
+    ``|w - w'| <= s / 2`` for every element.
+int8, asymmetric (affine)
+    ``q = clip(round(w / s) + z, -128, 127)`` with ``s = (max(w, 0) - min(w, 0)) / 255`` and
+    integer zero point ``z = round(-128 - min(w, 0) / s)`` (the range always contains 0, so 0.0 is
+    exact); ``w' = s * (q - z)``.  Uses all 256 levels, which helps one-sided tensors.
+
+Granularity: per tensor (one scale) or per channel (``axis=k``: one scale per index along axis
+``k``, the statistics taken over all other axes).  For a Keras ``Dense`` kernel ``(D_in, D_out)``
+per-channel means ``axis=-1``: one scale per output unit.
+
+Sizes count the stored payload: the integer (or float16) array plus its float32 scales and
+int32 zero points (zero points are not stored for symmetric schemes).  File-format overhead is
+not counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "QuantizedTensor",
+    "quantize_float16",
+    "quantize_int8",
+    "dequantize",
+    "quantize_params",
+    "dequantize_params",
+    "nbytes",
+]
+
+_FLOAT16_MAX = float(np.finfo(np.float16).max)
+
+
+@dataclass(frozen=True)
+class QuantizedTensor:
+    """An int8 tensor with its scales.
+
+    ``q``: int8 array of the original shape; ``scale``: float32, shape ``()`` per tensor or
+    ``(shape[axis],)`` per channel; ``zero_point``: int32 of the same shape as ``scale`` (all zero
+    when ``symmetric``); ``axis``: the channel axis (non-negative) or ``None``.
+    """
+
+    q: np.ndarray
+    scale: np.ndarray
+    zero_point: np.ndarray
+    axis: int | None
+    symmetric: bool
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.q.shape
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the payload: int8 values + float32 scales (+ int32 zero points if affine)."""
+        extra = 0 if self.symmetric else self.zero_point.nbytes
+        return int(self.q.nbytes + self.scale.nbytes + extra)
+
+
+def _as_finite_float(w, name: str = "w") -> np.ndarray:
+    arr = np.asarray(w)
+    if arr.dtype.kind not in "fiu":
+        raise ValueError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
+    arr = arr.astype(np.float64 if arr.dtype == np.float64 else np.float32, copy=False)
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); nothing to quantize")
+    if not np.all(np.isfinite(arr)):
+        bad = arr[~np.isfinite(arr)].ravel()[0]
+        raise ValueError(f"{name} contains a non-finite value ({bad}); cannot quantize")
+    return arr
+
+
+def quantize_float16(w) -> np.ndarray:
+    """Round ``w`` (any shape) to float16; returns a float16 array of the same shape.
+
+    Raises ``ValueError`` if an element is non-finite or beyond float16's range (±65504).
+    """
+    arr = _as_finite_float(w)
+    peak = float(np.max(np.abs(arr)))
+    if peak > _FLOAT16_MAX:
+        raise ValueError(f"|w| reaches {peak:g}, beyond the float16 range (max {_FLOAT16_MAX:g})")
+    return arr.astype(np.float16)
+
+
+def quantize_int8(w, *, axis: int | None = None, symmetric: bool = True) -> QuantizedTensor:
+    """Quantize ``w`` (any shape) to int8, per tensor (``axis=None``) or per channel along ``axis``.
+
+    See the module docstring for the symmetric and asymmetric (affine) formulas.  A tensor (or
+    channel) that is all zeros gets scale 1 so that it round-trips exactly.
+    """
+    arr = _as_finite_float(w)
+    if axis is not None:
+        if not isinstance(axis, (int, np.integer)) or not -arr.ndim <= axis < arr.ndim:
+            raise ValueError(f"axis={axis!r} is out of range for w of shape {arr.shape}")
+        axis = int(axis) % arr.ndim
+        reduce_axes = tuple(i for i in range(arr.ndim) if i != axis)
+    else:
+        reduce_axes = None
+
+    # Scales are computed in float64, then rounded to the float32 that is stored, and the integer
+    # codes are computed with that stored scale, so that dequantize() inverts exactly this step.
+    # A scale that is zero (all-zero channel) or underflows float32 is replaced by 1.
+    arr64 = arr.astype(np.float64)
+    if symmetric:
+        peak = np.max(np.abs(arr64), axis=reduce_axes, keepdims=True)
+        scale = _stored_scale(peak / 127.0)
+        zero = np.zeros_like(scale)
+        q = np.clip(np.rint(arr64 / scale), -127, 127)
+    else:
+        lo = np.minimum(np.min(arr64, axis=reduce_axes, keepdims=True), 0.0)
+        hi = np.maximum(np.max(arr64, axis=reduce_axes, keepdims=True), 0.0)
+        scale = _stored_scale((hi - lo) / 255.0)
+        zero = np.clip(np.rint(-128.0 - lo / scale), -128, 127)
+        q = np.clip(np.rint(arr64 / scale) + zero, -128, 127)
+
+    squeeze = (lambda a: a.reshape(())) if axis is None else (lambda a: a.reshape(-1))
+    return QuantizedTensor(
+        q=q.astype(np.int8),
+        scale=squeeze(scale).astype(np.float32),
+        zero_point=squeeze(zero).astype(np.int32),
+        axis=axis,
+        symmetric=symmetric,
+    )
+
+
+def _stored_scale(scale: np.ndarray) -> np.ndarray:
+    stored = scale.astype(np.float32)
+    return np.where(stored > 0, stored, np.float32(1.0)).astype(np.float64)
+
+
+def dequantize(t) -> np.ndarray:
+    """Back to float32: ``scale * (q - zero_point)`` for a :class:`QuantizedTensor`, or
+    ``astype(float32)`` for a float16 array.  Returns an array of the original shape."""
+    if isinstance(t, QuantizedTensor):
+        scale, zero = t.scale, t.zero_point
+        if t.axis is not None:
+            shape = [1] * t.q.ndim
+            shape[t.axis] = -1
+            scale, zero = scale.reshape(shape), zero.reshape(shape)
+        return (scale * (t.q.astype(np.float32) - zero.astype(np.float32))).astype(np.float32)
+    arr = np.asarray(t)
+    if arr.dtype.kind != "f":
+        raise ValueError(f"dequantize expects a QuantizedTensor or a float array, got {arr.dtype}")
+    return arr.astype(np.float32)
+
+
+_SCHEMES = ("float32", "float16", "int8", "int8-per-channel", "int8-affine")
+
+
+def quantize_params(params: Mapping[str, np.ndarray], scheme: str = "int8", *,
+                    min_ndim: int = 2) -> dict:
+    """Quantize every array of a ``{name: array}`` dict of weights (e.g. an MLP's ``params`` or
+    the list from ``keras.Model.get_weights()`` turned into a dict).
+
+    ``scheme``: ``"float32"`` (copy, the baseline), ``"float16"``, ``"int8"`` (symmetric, per
+    tensor), ``"int8-per-channel"`` (symmetric, one scale per output unit: last axis) or
+    ``"int8-affine"`` (asymmetric, per tensor).  Arrays with fewer than ``min_ndim`` dimensions
+    (biases, by default) are kept in float32 for the int8 schemes — they are a small fraction of
+    the weights and quantizing them costs accuracy for almost no saving — and stored as float16
+    for ``"float16"``.
+    """
+    if scheme not in _SCHEMES:
+        raise ValueError(f"unknown scheme {scheme!r}; choose one of {_SCHEMES}")
+    out: dict = {}
+    for name, w in params.items():
+        arr = _as_finite_float(w, name=name)
+        if scheme == "float32":
+            out[name] = arr.astype(np.float32)
+        elif scheme == "float16":
+            out[name] = quantize_float16(arr)
+        elif arr.ndim < min_ndim:
+            out[name] = arr.astype(np.float32)
+        elif scheme == "int8":
+            out[name] = quantize_int8(arr)
+        elif scheme == "int8-per-channel":
+            out[name] = quantize_int8(arr, axis=-1)
+        else:
+            out[name] = quantize_int8(arr, symmetric=False)
+    return out
+
+
+def dequantize_params(qparams: Mapping[str, object]) -> dict[str, np.ndarray]:
+    """Inverse of :func:`quantize_params`: every entry back to a float32 array."""
+    return {name: dequantize(t) for name, t in qparams.items()}
+
+
+def nbytes(obj) -> int:
+    """Stored bytes of an array, a :class:`QuantizedTensor`, or a dict/list of them."""
+    if isinstance(obj, QuantizedTensor):
+        return obj.nbytes
+    if isinstance(obj, Mapping):
+        return sum(nbytes(v) for v in obj.values())
+    if isinstance(obj, (list, tuple)):
+        return sum(nbytes(v) for v in obj)
+    return int(np.asarray(obj).nbytes)
