@@ -8,6 +8,22 @@ Public API (one concept per module)
 -----------------------------------
 minidl.seeding
     set_seed(seed=0, *, tensorflow=None) -> numpy.random.Generator
+minidl.activations
+    sigmoid(z), tanh(z), relu(z), linear(z), softmax(z, axis=-1) -> array (shape of z);
+    sigmoid_grad(z), tanh_grad(z), relu_grad(z), linear_grad(z) -> d act / d z at the
+    pre-activation z; softmax_backward(grad_out, s, axis=-1) -> dL/dz (vector-Jacobian product);
+    get(name) -> (f, f_grad or None), NAMES
+minidl.layers
+    dense_forward(x, W, b) -> (z, cache)  x (N, D_in) or (D_in,), W (D_in, D_out), b (D_out,);
+    dense_backward(dz, cache) -> (dx, dW, db); check_dense_shapes(x_shape, W_shape, b_shape)
+minidl.losses  (per-sample loss like keras.losses.<fn>; *_grad = d mean-over-batch / d y_pred)
+    mean_squared_error(y_true, y_pred) -> (N,), mean_squared_error_grad(y_true, y_pred);
+    binary_crossentropy(y_true, y_pred, from_logits=False) -> (N,), binary_crossentropy_grad(...);
+    categorical_crossentropy(y_true, y_pred, from_logits=False), categorical_crossentropy_grad;
+    sparse_categorical_crossentropy(y_true, y_pred, from_logits=False), ..._grad;
+    get(name) -> (canonical_name, loss, loss_grad), NAMES, EPSILON = 1e-7 (Keras's clip)
+minidl.gradcheck
+    numerical_gradient(f, x, eps=1e-6) -> array (shape of x), relative_error(a, b) -> float
 minidl.params
     dense_params(input_dim, units, use_bias=True), lstm_params(input_dim, units, use_bias=True),
     embedding_params, layer_norm_params, multi_head_attention_params(d_model, num_heads, ...),

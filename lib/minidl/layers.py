@@ -1,0 +1,109 @@
+"""The fully connected (dense) layer: forward and backward pass (chapters 3 and 4).
+
+``z = x @ W + b`` with the weights in Keras's layout, so the same arrays move between minidl and
+``keras.layers.Dense`` (``layer.set_weights([W, b])`` / ``W, b = layer.get_weights()``):
+
+- ``x``: (N, D_in) — batch-first, one sample per row;
+- ``W``: (D_in, D_out) — Keras's ``kernel``; note this is the *transpose* of the θ in the
+  article's ``θX`` (which is (D_out, D_in));
+- ``b``: (D_out,) — one bias per output unit.
+
+A single sample may be given as a 1-D ``x`` of shape (D_in,): it is promoted to a batch of one,
+(1, D_in), so ``z`` is then (1, D_out).  Outputs are always 2-D.
+
+The pattern is cs231n's: ``dense_forward`` returns ``(z, cache)`` and ``dense_backward`` takes the
+upstream gradient and that cache, which is the only thing passing between the two.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minidl._checks import as_float_array, shape_str
+
+__all__ = ["dense_forward", "dense_backward", "check_dense_shapes"]
+
+
+def check_dense_shapes(x_shape, W_shape, b_shape) -> None:
+    """Raise ``ValueError`` unless x (N, D_in), W (D_in, D_out) and b (D_out,) fit together.
+
+    The message names both shapes involved, e.g. the article's 2-3-2 example with a single 2×2 θ
+    and a 3-element b gives ``bias has shape (3,) but W has 2 output units (W: (2, 2))``.
+    """
+    x_shape, W_shape, b_shape = tuple(x_shape), tuple(W_shape), tuple(b_shape)
+    if len(W_shape) != 2:
+        raise ValueError(
+            f"W must be 2-D (D_in, D_out) like a Keras Dense kernel, got shape {shape_str(W_shape)}"
+        )
+    d_in, d_out = W_shape
+    if len(b_shape) != 1:
+        raise ValueError(
+            f"bias must be 1-D (D_out,), got shape {shape_str(b_shape)} (W: {shape_str(W_shape)})"
+        )
+    if b_shape[0] != d_out:
+        raise ValueError(
+            f"bias has shape {shape_str(b_shape)} but W has {d_out} output units "
+            f"(W: {shape_str(W_shape)})"
+        )
+    if len(x_shape) != 2:
+        raise ValueError(
+            f"x must be 2-D (N, D_in) (or 1-D (D_in,) for one sample), got shape "
+            f"{shape_str(x_shape)}"
+        )
+    if x_shape[1] != d_in:
+        hint = ""
+        if x_shape[1] == d_out and d_in != d_out:
+            hint = (
+                "; W looks transposed: minidl and Keras store W as (D_in, D_out), "
+                "the transpose of the θ in θx"
+            )
+        raise ValueError(
+            f"x has {x_shape[1]} features (x: {shape_str(x_shape)}) but W expects {d_in} inputs "
+            f"(W: {shape_str(W_shape)}){hint}"
+        )
+
+
+def dense_forward(x, W, b):
+    """Affine map ``z = x @ W + b``.
+
+    x: (N, D_in), or (D_in,) for one sample (promoted to (1, D_in));
+    W: (D_in, D_out) (Keras kernel layout); b: (D_out,).
+    Returns ``(z, cache)`` with z: (N, D_out) and ``cache = (x, W)`` (x as 2-D) for
+    :func:`dense_backward`.
+    Raises ``ValueError`` naming both shapes when they do not fit, or naming a NaN/inf entry.
+    """
+    x = as_float_array(x, "x", ndim=(1, 2))
+    W = as_float_array(W, "W")
+    b = as_float_array(b, "b")
+    if x.ndim == 1:
+        x = x[np.newaxis, :]
+    check_dense_shapes(x.shape, W.shape, b.shape)
+    z = x @ W + b
+    return z, (x, W)
+
+
+def dense_backward(dz, cache):
+    """Gradients of a dense layer given ``dz = dL/dz``.
+
+    dz: (N, D_out); cache: ``(x, W)`` from :func:`dense_forward` with x (N, D_in), W (D_in, D_out).
+    Returns ``(dx, dW, db)``: dx = dz @ W.T (N, D_in), dW = x.T @ dz (D_in, D_out),
+    db = dz summed over the batch (D_out,).  Summing (not averaging) over the batch is right
+    because ``dz`` already carries the loss's ``1/N``.
+    """
+    try:
+        x, W = cache
+    except (TypeError, ValueError):
+        raise ValueError("cache must be the (x, W) tuple returned by dense_forward") from None
+    dz = as_float_array(dz, "dz", ndim=(1, 2))
+    if dz.ndim == 1:
+        dz = dz[np.newaxis, :]
+    want = (x.shape[0], W.shape[1])
+    if dz.shape != want:
+        raise ValueError(
+            f"dz has shape {shape_str(dz.shape)} but the layer's output z has shape "
+            f"{shape_str(want)} (x: {shape_str(x.shape)}, W: {shape_str(W.shape)})"
+        )
+    dx = dz @ W.T
+    dW = x.T @ dz
+    db = dz.sum(axis=0)
+    return dx, dW, db
