@@ -171,3 +171,13 @@ def test_unknown_kind_raises():
     bad = P.PublishedConfig("x", "rnn", 2000, 1, 8, 10, 4, 1.0, "none")
     with pytest.raises(ValueError, match="unknown kind 'rnn'"):
         P.published_config_params(bad)
+
+
+def test_landmarks_are_chronological_and_their_configs_recompute_within_two_percent():
+    names = {c.name: c for c in P.PUBLISHED_CONFIGS}
+    years = [m.year for m in P.LANDMARK_MODELS]
+    assert years == sorted(years)
+    for m in P.LANDMARK_MODELS:
+        if m.config is not None:
+            ours = P.published_config_params(names[m.config])
+            assert abs(ours / m.published_params - 1) < 0.02, m.name

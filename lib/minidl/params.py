@@ -49,6 +49,8 @@ __all__ = [
     "PublishedConfig",
     "PUBLISHED_CONFIGS",
     "published_config_params",
+    "Landmark",
+    "LANDMARK_MODELS",
 ]
 
 
@@ -287,3 +289,33 @@ def published_config_params(config: PublishedConfig) -> int:
         return bert_params(config.n_layers, config.d_model, config.vocab_size, config.n_ctx,
                            d_ff=config.d_ff)
     raise ValueError(f"unknown kind {config.kind!r} (expected 'gpt' or 'bert')")
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """A landmark model, the year it was published and its size as its source states it.
+
+    ``where`` says where in ``source`` (a key of ``references.bib``) the figure is printed;
+    ``config`` names the :data:`PUBLISHED_CONFIGS` entry that recomputes it, if any.
+    """
+
+    name: str
+    year: int
+    published_params: float
+    source: str
+    where: str
+    config: str | None = None
+
+
+#: Landmark models for chapter 1's figure (sizes as printed by the cited source).
+LANDMARK_MODELS: tuple[Landmark, ...] = (
+    Landmark("AlexNet", 2012, 60e6, "krizhevsky2012imagenet", "abstract: 60 million parameters"),
+    Landmark("VGG-16", 2014, 138e6, "simonyan2015very", "table 2, configuration D: 138M"),
+    Landmark("ResNet-50", 2015, 26e6, "tan2019efficientnet", "table 2: 26M"),
+    Landmark("Transformer (big)", 2017, 213e6, "vaswani2017attention", "table 3: 213M"),
+    Landmark("BERT-Large", 2018, 340e6, "devlin2019bert", "section 3: 340M", "BERT-Large"),
+    Landmark("GPT-2", 2019, 1542e6, "radford2019language", "table 2: 1542M", "GPT-2 1542M"),
+    Landmark("EfficientNet-B0", 2019, 5.3e6, "tan2019efficientnet", "table 2: 5.3M"),
+    Landmark("GPT-3", 2020, 175e9, "brown2020language", "table 2.1: 175.0B", "GPT-3 175B"),
+    Landmark("DALL-E", 2021, 12e9, "ramesh2021zero", "section 1: 12-billion parameter transformer"),
+)

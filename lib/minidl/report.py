@@ -1,0 +1,59 @@
+"""Presentation helpers for chapters: Markdown tables and Chinese-style large-number formatting.
+
+The book shows results as tables rendered from a cell's Markdown output (chapters 1, 2, 6, 7, 8
+and 10) and writes large counts the way Chinese technical texts do (万 = 10^4, 亿 = 10^8,
+万亿 = 10^12), e.g. GPT-3's "1750 亿参数".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["markdown_table", "format_count_zh"]
+
+_UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
+
+
+def format_count_zh(n: float, digits: int = 4) -> str:
+    """Format a count with the largest Chinese unit it reaches, ``digits`` significant digits.
+
+    ``format_count_zh(343681) == '34.37 万'``, ``format_count_zh(1.75e11) == '1750 亿'``;
+    counts below 10,000 are written in full with thousands separators (``'9,999'``).
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, float)) or n != n or n < 0:
+        raise ValueError(f"n must be a non-negative finite number, got {n!r}")
+    if n == float("inf"):
+        raise ValueError("n must be finite, got inf")
+    if not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits must be a positive integer, got {digits!r}")
+    for size, unit in _UNITS:
+        if n >= size:
+            return f"{n / size:.{digits}g} {unit}"
+    return f"{n:,.0f}" if float(n).is_integer() else f"{n:.{digits}g}"
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
+                   align: str | None = None) -> str:
+    """A GitHub/MyST Markdown table: ``headers`` (k names), ``rows`` (each k values, ``str()``-ed).
+
+    ``align`` is one character per column, ``l``, ``r`` or ``c`` (default: all left).
+    Raises ``ValueError`` if a row or ``align`` does not have k entries.
+    """
+    k = len(headers)
+    if k == 0:
+        raise ValueError("headers is empty")
+    align = align or "l" * k
+    if len(align) != k or set(align) - set("lrc"):
+        raise ValueError(f"align must be {k} characters from 'l', 'r', 'c', got {align!r}")
+    for i, row in enumerate(rows):
+        if len(row) != k:
+            raise ValueError(f"row {i} has {len(row)} values but there are {k} headers: {row!r}")
+    rule = {"l": ":---", "r": "---:", "c": ":---:"}
+    lines = ["| " + " | ".join(_cell(h) for h in headers) + " |",
+             "| " + " | ".join(rule[a] for a in align) + " |"]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)

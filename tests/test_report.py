@@ -1,0 +1,53 @@
+"""minidl.report: Markdown tables and Chinese large-number formatting."""
+
+from __future__ import annotations
+
+import pytest
+from minidl.report import format_count_zh, markdown_table
+
+
+@pytest.mark.parametrize(
+    "n,expected",
+    [
+        (0, "0"),
+        (129, "129"),
+        (9999, "9,999"),
+        (343_681, "34.37 万"),
+        (124_439_808, "1.244 亿"),
+        (174_604_259_328, "1746 亿"),
+        (1.75e11, "1750 亿"),
+        (2e12, "2 万亿"),
+        (0.5, "0.5"),
+    ],
+)
+def test_format_count_zh_uses_the_largest_unit_reached(n, expected):
+    assert format_count_zh(n) == expected
+
+
+def test_format_count_zh_digits():
+    assert format_count_zh(343_681, digits=2) == "34 万"
+
+
+@pytest.mark.parametrize("bad", [-1, float("nan"), float("inf"), "3", True])
+def test_format_count_zh_rejects_bad_numbers(bad):
+    with pytest.raises(ValueError, match="n must be"):
+        format_count_zh(bad)
+
+
+def test_markdown_table_layout_and_escaping():
+    text = markdown_table(["模型", "参数"], [["a|b", 1], ["c", 2.5]], align="lr")
+    assert text.splitlines() == [
+        "| 模型 | 参数 |",
+        "| :--- | ---: |",
+        "| a\\|b | 1 |",
+        "| c | 2.5 |",
+    ]
+
+
+def test_markdown_table_rejects_ragged_rows_and_bad_align():
+    with pytest.raises(ValueError, match="row 1 has 1 values but there are 2 headers"):
+        markdown_table(["a", "b"], [[1, 2], [3]])
+    with pytest.raises(ValueError, match="align must be 2 characters"):
+        markdown_table(["a", "b"], [[1, 2]], align="x")
+    with pytest.raises(ValueError, match="headers is empty"):
+        markdown_table([], [])
