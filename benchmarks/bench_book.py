@@ -1,0 +1,106 @@
+"""The book's own costs: notebook execution per chapter, the build, and `make test` by step.
+
+Data-driven over ``chapters/*.ipynb``.  Runs ``make test-notebooks`` (nbval: every notebook is
+re-executed) and ``make test-lib`` exactly as ``make test`` does, with a JUnit XML report
+(``PYTEST_ADDOPTS``) from which the per-chapter times are summed; and times a strict build of the
+book from the committed outputs into a temporary directory (what ``make book`` does).
+Goals on 2 cores: notebooks <= 5 min in total, build <= 60 s, make test <= 15 min.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from pathlib import Path
+
+from _common import ROOT, Row
+
+NOTEBOOK_GOAL_S = 300.0
+BUILD_GOAL_S = 60.0
+TEST_GOAL_S = 900.0
+
+
+def _timed(cmd: list[str], env: dict | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    return time.perf_counter() - start, proc
+
+
+def _make_step(target: str, junit: Path) -> tuple[float, subprocess.CompletedProcess]:
+    env = dict(os.environ)
+    env["PYTEST_ADDOPTS"] = (env.get("PYTEST_ADDOPTS", "") + f" --junitxml={junit}").strip()
+    return _timed(["make", "--no-print-directory", target], env=env)
+
+
+def _junit(path: Path) -> tuple[dict, dict[str, float]]:
+    """(counts, seconds per file) from a pytest JUnit XML report."""
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    per_file: dict[str, float] = defaultdict(float)
+    if not path.exists():
+        return counts, per_file
+    root = ET.parse(path).getroot()
+    for suite in root.iter("testsuite"):
+        for key in counts:
+            counts[key] += int(suite.get(key, 0))
+    for case in root.iter("testcase"):
+        # nbval items are "chapters/NN-slug.ipynb::Cell k" -> classname "chapters.NN-slug.ipynb"
+        cls = case.get("classname", "")
+        per_file[cls.removeprefix("chapters.")] += float(case.get("time", 0.0))
+    return counts, dict(per_file)
+
+
+def _status(proc, counts) -> str:
+    failed = counts["failures"] + counts["errors"]
+    return (f"exit {proc.returncode}; {counts['tests']} tests, {failed} failed, "
+            f"{counts['skipped']} skipped")
+
+
+def run(quick: bool = False) -> list[Row]:
+    p = "book"
+    rows: list[Row] = []
+    notebooks = sorted((ROOT / "chapters").glob("*.ipynb"))
+    with tempfile.TemporaryDirectory(prefix="bench-book-") as tmp:
+        tmp = Path(tmp)
+        # 1. Notebooks: `make test-notebooks` (nbval re-executes every chapter).
+        if not notebooks:
+            return [Row(p, "notebooks", "none", note="no chapters/*.ipynb yet")]
+        nb_wall, nb_proc = _make_step("test-notebooks", tmp / "nb.xml")
+        nb_counts, per_file = _junit(tmp / "nb.xml")
+        for nb in notebooks:
+            seconds = per_file.get(nb.name)
+            rows.append(Row(p, f"execute {nb.stem}", seconds, "s",
+                            note="" if seconds is not None else "not in the nbval report"))
+        total = sum(per_file.get(nb.name, 0.0) for nb in notebooks)
+        rows.append(Row(p, f"notebooks total ({len(notebooks)})", total, "s",
+                        f"<= {NOTEBOOK_GOAL_S:.0f}", total <= NOTEBOOK_GOAL_S,
+                        note="sum of nbval cell times per notebook (kernel start included)"))
+
+        # 2. The strict build from committed outputs, into a temporary directory.
+        jb = str(Path(sys.executable).with_name("jupyter-book"))
+        build_s, build = _timed([jb, "build", str(ROOT), "--path-output", str(tmp / "site"),
+                                 "-W", "-n", "--keep-going"])
+        built = build.returncode == 0
+        rows.append(Row(p, "book build (strict, from committed outputs)", build_s, "s",
+                        f"<= {BUILD_GOAL_S:.0f}", build_s <= BUILD_GOAL_S and built,
+                        note="" if built else f"build failed: exit {build.returncode}"))
+
+        # 3. `make test` = test-lib + test-notebooks.
+        if quick:
+            rows.append(Row(p, "make test-notebooks", nb_wall, "s",
+                            note=_status(nb_proc, nb_counts)))
+            return rows
+        lib_wall, lib_proc = _make_step("test-lib", tmp / "lib.xml")
+        lib_counts, _ = _junit(tmp / "lib.xml")
+        rows.append(Row(p, "make test-lib", lib_wall, "s", note=_status(lib_proc, lib_counts)))
+        rows.append(Row(p, "make test-notebooks", nb_wall, "s", note=_status(nb_proc, nb_counts)))
+        test_s = lib_wall + nb_wall
+        ok = lib_proc.returncode == 0 and nb_proc.returncode == 0
+        rows.append(Row(p, "make test (sum of the two)", test_s, "s", f"<= {TEST_GOAL_S:.0f}",
+                        test_s <= TEST_GOAL_S,
+                        note="" if ok else "some tests failed; times still measured"))
+    return rows

@@ -1,0 +1,46 @@
+"""minidl.lstm (NumPy) versus keras.layers.LSTM: forward and forward+backward, float32.
+
+Batch 256, 28 steps, 28 features, 128 units (MNIST rows as steps).  Goals: NumPy / Keras <= 1.0
+for the forward pass and for forward+backward.  Also the achieved GFLOP/s against two plain
+matmuls: one product with the same FLOPs as the whole forward pass (the BLAS ceiling), and 28
+products of the per-step size (N, H) @ (H, 4H) (the ceiling of a step-by-step recurrence).
+"""
+
+from __future__ import annotations
+
+from _common import Row
+from minidl.benchmarking import compare_lstm, matmul_gflops
+
+SIZES = {"n": 256, "t": 28, "d": 28, "h": 128}
+
+
+def run(quick: bool = False) -> list[Row]:
+    n, t, d, h = SIZES["n"], SIZES["t"], SIZES["d"], SIZES["h"]
+    repeat = 5 if quick else 21
+    r = compare_lstm(n, t, d, h, repeat=repeat)
+    big = matmul_gflops(n * t, d + h, 4 * h, repeat=repeat)
+    step = matmul_gflops(n, h, 4 * h, calls=t, repeat=repeat)
+    size = f"N={n} T={t} D={d} H={h} float32, median of {repeat} interleaved rounds"
+    p = "lstm"
+    return [
+        Row(p, "forward NumPy", r["numpy_forward_s"] * 1e3, "ms", note=size),
+        Row(p, "forward Keras predict_on_batch", r["keras_forward_s"] * 1e3, "ms"),
+        Row(p, "forward NumPy/Keras", r["forward_ratio"], "x", "<= 1.0",
+            r["forward_ratio"] <= 1.0),
+        Row(p, "fwd+bwd NumPy", r["numpy_train_s"] * 1e3, "ms"),
+        Row(p, "fwd+bwd Keras tf.function+GradientTape", r["keras_train_s"] * 1e3, "ms"),
+        Row(p, "fwd+bwd NumPy/Keras", r["train_ratio"], "x", "<= 1.0", r["train_ratio"] <= 1.0),
+        Row(p, "forward NumPy", r["numpy_forward_gflops"], "GFLOP/s",
+            note="LSTM GFLOP/s count the matrix products only (2*N*T*(D+H)*4H forward, 3x that "
+                 "for fwd+bwd)"),
+        Row(p, "forward Keras", r["keras_forward_gflops"], "GFLOP/s"),
+        Row(p, "fwd+bwd NumPy", r["numpy_train_gflops"], "GFLOP/s"),
+        Row(p, "fwd+bwd Keras", r["keras_train_gflops"], "GFLOP/s"),
+        Row(p, "matmul, same FLOPs in one call", big, "GFLOP/s",
+            note=f"({n * t}, {d + h}) @ ({d + h}, {4 * h})"),
+        Row(p, f"matmul, {t} step-sized calls", step, "GFLOP/s",
+            note=f"{t} x ({n}, {h}) @ ({h}, {4 * h})"),
+        Row(p, "forward NumPy / one-call matmul", r["numpy_forward_gflops"] / big, "x"),
+        Row(p, "forward max |NumPy - Keras|", r["max_abs_diff_forward"], ""),
+        Row(p, "gradients max rel. diff", r["max_rel_diff_grads"], ""),
+    ]

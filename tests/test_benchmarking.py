@@ -1,0 +1,122 @@
+"""minidl.benchmarking: the measuring helpers behind `make bench` and chapter 12.
+
+No test asserts a time (times depend on the machine and its load); they check what is counted,
+what is compared, and the shapes of the results.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from minidl.benchmarking import (
+    EpochTimer,
+    compare_lstm,
+    interleaved_times,
+    lstm_matmul_flops,
+    lstm_weights,
+    machine_info,
+    matmul_gflops,
+)
+
+
+def test_lstm_matmul_flops_counts_input_and_recurrent_products():
+    n, t, d, h = 3, 5, 2, 4
+    per_step = 2 * n * d * 4 * h + 2 * n * h * 4 * h   # x_t @ kernel + h @ recurrent_kernel
+    assert lstm_matmul_flops(n, t, d, h) == t * per_step
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True])
+def test_lstm_matmul_flops_rejects_non_positive_sizes(bad):
+    with pytest.raises(ValueError, match="h must be a positive integer"):
+        lstm_matmul_flops(1, 1, 1, bad)
+
+
+def test_interleaved_times_alternates_and_counts_every_call():
+    calls = []
+    fns = {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}
+    times = interleaved_times(fns, repeat=3, number=2, warmup=1)
+    assert calls == ["a", "b"] + ["a", "a", "b", "b"] * 3
+    assert set(times) == {"a", "b"}
+    assert all(len(v) == 3 and all(s >= 0 for s in v) for v in times.values())
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"repeat": 0}, "repeat must be an integer >= 1"),
+    ({"number": 1.5}, "number must be an integer >= 1"),
+    ({"warmup": -1}, "warmup must be an integer >= 0"),
+])
+def test_interleaved_times_rejects_bad_counts(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        interleaved_times({"a": lambda: None}, **kwargs)
+
+
+def test_interleaved_times_needs_a_callable():
+    with pytest.raises(ValueError, match="at least one callable"):
+        interleaved_times({})
+
+
+def test_matmul_gflops_is_positive_and_finite():
+    g = matmul_gflops(8, 4, 6, calls=3, repeat=2)
+    assert math.isfinite(g) and g > 0
+
+
+def test_lstm_weights_have_keras_shapes_forget_bias_and_orthonormal_recurrence():
+    kernel, rec, bias = lstm_weights(3, 5, rng=np.random.default_rng(0))
+    assert kernel.shape == (3, 20) and rec.shape == (5, 20) and bias.shape == (20,)
+    assert kernel.dtype == rec.dtype == bias.dtype == np.float32
+    np.testing.assert_array_equal(bias, np.r_[np.zeros(5), np.ones(5), np.zeros(10)])
+    np.testing.assert_allclose(rec @ rec.T, np.eye(5), atol=1e-6)
+    assert np.abs(kernel).max() <= np.sqrt(6 / (3 + 20))
+
+
+def test_machine_info_describes_the_machine_without_importing_tensorflow():
+    code = ("import sys; from minidl.benchmarking import machine_info; m = machine_info(); "
+            "print(sorted(m), m['cores'] >= 1, 'tensorflow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out.endswith("True False"), out
+    info = machine_info()
+    for key in ("cpu", "cores", "load_average", "blas", "python", "numpy", "tensorflow", "keras"):
+        assert key in info
+    assert info["numpy"] == np.__version__
+
+
+@pytest.mark.slow
+def test_compare_lstm_times_the_same_computation_on_both_sides():
+    r = compare_lstm(4, 3, 2, 5, repeat=2)
+    assert (r["n"], r["t"], r["d"], r["h"]) == (4, 3, 2, 5)
+    for key in ("numpy_forward_s", "keras_forward_s", "numpy_train_s", "keras_train_s",
+                "forward_ratio", "train_ratio", "numpy_forward_gflops", "keras_train_gflops"):
+        assert math.isfinite(r[key]) and r[key] > 0, key
+    assert all(len(v) == 2 for v in r["times"].values())
+    # NumPy and Keras computed the same forward pass and the same gradients (float32).
+    assert r["max_abs_diff_forward"] < 1e-5
+    assert r["max_rel_diff_grads"] < 1e-4
+    assert r["flops_forward"] == lstm_matmul_flops(4, 3, 2, 5)
+
+
+@pytest.mark.slow
+def test_epoch_timer_records_one_time_per_epoch():
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+    from minidl.seeding import set_seed
+
+    rng = set_seed(0, tensorflow=True)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    timer = EpochTimer()
+    model.fit(rng.random((8, 3)), rng.random(8), epochs=3, batch_size=4, verbose=0,
+              callbacks=[timer.callback()])
+    assert len(timer.seconds) == 3 and all(s > 0 for s in timer.seconds)
+    assert timer.steady() == pytest.approx(float(np.median(timer.seconds[1:])))
+
+
+def test_epoch_timer_without_epochs_says_how_to_use_it():
+    with pytest.raises(ValueError, match="timer.callback"):
+        EpochTimer().steady()
