@@ -1,12 +1,10 @@
-"""Tests for minidl.evaluation: the train/validation/test split and the latency timer."""
+"""Tests for minidl.evaluation: the train/validation/test split."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
-from minidl.evaluation import median_latency, train_val_test_split
+from minidl.evaluation import train_val_test_split
 
 
 def test_split_parts_are_disjoint_cover_the_data_and_have_the_requested_sizes():
@@ -59,22 +57,3 @@ def test_split_rejects_too_few_samples_and_missing_generator():
     with pytest.raises(ValueError, match="Generator"):
         train_val_test_split(np.zeros((10, 1)), np.zeros(10), val_size=0.2, test_size=0.2,
                              rng=0)
-
-
-def test_median_latency_measures_a_known_sleep_and_counts_calls():
-    calls = []
-
-    def slow(arg):
-        calls.append(arg)
-        time.sleep(0.002)
-
-    t = median_latency(slow, "a", number=3, repeat=3, warmup=2)
-    assert len(calls) == 2 + 3 * 3
-    assert 0.002 <= t < 0.05
-
-
-def test_median_latency_rejects_bad_counts():
-    with pytest.raises(ValueError, match="number"):
-        median_latency(lambda: None, number=0)
-    with pytest.raises(ValueError, match="warmup"):
-        median_latency(lambda: None, warmup=-1)

@@ -1,20 +1,18 @@
-"""Evaluating a model honestly: a train/validation/test split and an inference-latency timer.
+"""Evaluating a model honestly: one train/validation/test split.
 
-Chapter 3 uses these for the article's 模型训练 steps (split once; choose hyperparameters on the
-validation set only; touch the test set once, at the end) and 模型部署 steps (single-sample versus
-batched latency on this CPU).
+Chapter 3 uses this for the article's 模型训练 steps: split once; fit standardisation statistics and
+weights on the training part; choose hyperparameters on the validation part only; touch the test
+part once, at the end.  (The chapter times inference with
+:func:`minidl.benchmarking.interleaved_times`.)
 
 Arrays are batch-first: ``x: (N, ...)``, ``y: (N, ...)``.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import numpy as np
 
-__all__ = ["train_val_test_split", "median_latency"]
+__all__ = ["train_val_test_split"]
 
 
 def train_val_test_split(x, y, *, val_size: float, test_size: float, rng: np.random.Generator):
@@ -61,25 +59,3 @@ def train_val_test_split(x, y, *, val_size: float, test_size: float, rng: np.ran
     val_idx = order[n_test:n_test + n_val]
     train_idx = order[n_test + n_val:]
     return x[train_idx], y[train_idx], x[val_idx], y[val_idx], x[test_idx], y[test_idx]
-
-
-def median_latency(fn: Callable, *args, number: int = 10, repeat: int = 5,
-                   warmup: int = 1) -> float:
-    """Median wall-clock seconds of one call ``fn(*args)``.
-
-    Calls ``fn`` ``warmup`` times untimed (tracing, caches), then times ``repeat`` rounds of
-    ``number`` calls each with ``time.perf_counter`` and returns the median over rounds of the
-    mean time per call.  The median resists the odd slow round on a shared machine.
-    """
-    for name, value, low in (("number", number, 1), ("repeat", repeat, 1), ("warmup", warmup, 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    for _ in range(warmup):
-        fn(*args)
-    rounds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn(*args)
-        rounds.append((time.perf_counter() - start) / number)
-    return float(np.median(rounds))
