@@ -64,6 +64,23 @@ def test_matmul_gflops_is_positive_and_finite():
     assert math.isfinite(g) and g > 0
 
 
+def test_blas_threads_limits_numpy_blas_inside_only():
+    from minidl.benchmarking import blas_threads
+    from threadpoolctl import threadpool_info
+
+    def blas():
+        return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+    before = blas()
+    with blas_threads(1):
+        assert set(blas()) == {1}
+    assert blas() == before
+    with blas_threads(None):
+        assert blas() == before
+    with pytest.raises(ValueError, match="blas_threads must be a positive integer"):
+        blas_threads(0)
+
+
 def test_lstm_weights_have_keras_shapes_forget_bias_and_orthonormal_recurrence():
     kernel, rec, bias = lstm_weights(3, 5, rng=np.random.default_rng(0))
     assert kernel.shape == (3, 20) and rec.shape == (5, 20) and bias.shape == (20,)

@@ -15,6 +15,7 @@ in Keras layout (``kernel: (D, 4H)``, ``recurrent_kernel: (H, 4H)``, ``bias: (4H
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import time
@@ -27,6 +28,7 @@ __all__ = [
     "machine_info",
     "interleaved_times",
     "lstm_matmul_flops",
+    "blas_threads",
     "matmul_gflops",
     "lstm_weights",
     "compare_lstm",
@@ -144,12 +146,34 @@ def lstm_matmul_flops(n: int, t: int, d: int, h: int) -> int:
     return 2 * n * t * (d + h) * 4 * h
 
 
+_CONTROLLER = None
+
+
+def blas_threads(n: int | None):
+    """Context manager: NumPy's BLAS limited to ``n`` threads inside (``None``: unchanged).
+
+    Uses one cached ``threadpoolctl.ThreadpoolController``: building a new one scans every loaded
+    shared library, which takes milliseconds once TensorFlow is imported.
+    """
+    global _CONTROLLER
+    if n is None:
+        return contextlib.nullcontext()
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"blas_threads must be a positive integer or None, got {n!r}")
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=int(n), user_api="blas")
+
+
 def matmul_gflops(m: int, k: int, n: int, *, dtype=np.float32, calls: int = 1,
-                  repeat: int = 7, seed: int = 0) -> float:
+                  repeat: int = 7, seed: int = 0, threads: int | None = None) -> float:
     """Achieved GFLOP/s of NumPy's ``(m, k) @ (k, n)``, a machine's practical ceiling.
 
     ``calls`` products are timed back to back per round (``calls > 1`` with small shapes mimics
     the LSTM's one small product per step); returns ``2*m*k*n*calls / median round seconds / 1e9``.
+    ``threads`` limits BLAS threads (None: NumPy's default, usually one per core).
     """
     rng = np.random.default_rng(seed)
     a = rng.standard_normal((m, k)).astype(dtype)
@@ -160,7 +184,8 @@ def matmul_gflops(m: int, k: int, n: int, *, dtype=np.float32, calls: int = 1,
         for _ in range(calls):
             np.matmul(a, b, out=out)
 
-    seconds = float(np.median(interleaved_times({"matmul": run}, repeat=repeat)["matmul"]))
+    with blas_threads(threads):
+        seconds = float(np.median(interleaved_times({"matmul": run}, repeat=repeat)["matmul"]))
     return 2.0 * m * k * n * calls / seconds / 1e9
 
 
