@@ -24,6 +24,20 @@ minidl.losses  (per-sample loss like keras.losses.<fn>; *_grad = d mean-over-bat
     get(name) -> (canonical_name, loss, loss_grad), NAMES, EPSILON = 1e-7 (Keras's clip)
 minidl.gradcheck
     numerical_gradient(f, x, eps=1e-6) -> array (shape of x), relative_error(a, b) -> float
+minidl.optim  (Keras 3 update rules; step(params, grads) updates the dict of arrays in place)
+    SGD(learning_rate=0.01, momentum=0.0), Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999,
+    epsilon=1e-7); .step(params, grads) -> None, .iterations; get(name_or_instance) -> Optimizer
+minidl.network
+    MLP(layer_sizes, activations, *, rng, dtype=float64)  Glorot-uniform W, zero b (Keras Dense);
+    MLP.from_weights([(W1, b1), (W2, b2), ...], activations, *, dtype=float64) -> MLP;
+    .params / .grads: dict "W1", "b1", ... ; .forward(x, *, return_intermediates=False) -> y_hat
+    (N, D_out) or (y_hat, {"x", "Z1", "A1", ..., "ZL", "AL"}); .backward(grad_out, *,
+    wrt="output"|"logits") -> dL/dx (fills .grads); .loss(x, y, loss, *, from_logits=False)
+    -> float; .loss_and_grads(x, y, loss, *, from_logits=False) -> float (fused softmax/sigmoid +
+    cross-entropy); .fit(x, y, *, loss, optimizer, epochs=1, batch_size=32, validation_data=None,
+    rng=None, from_logits=False) -> {"loss", "val_loss", ["accuracy", "val_accuracy"]};
+    .predict(x), .get_weights() / .set_weights(list) (Keras order), .count_params(),
+    .layer_sizes, .activations, .n_layers
 minidl.params
     dense_params(input_dim, units, use_bias=True), lstm_params(input_dim, units, use_bias=True),
     embedding_params, layer_norm_params, multi_head_attention_params(d_model, num_heads, ...),
