@@ -1,0 +1,228 @@
+"""minidl.lstm: the NumPy LSTM equals keras.layers.LSTM on Keras's own weights (forward, float32
+and float64), its backward pass equals tf.GradientTape and finite differences, and bad shapes raise
+ValueError naming them."""
+
+from __future__ import annotations
+
+import os
+import zlib
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from minidl import activations  # noqa: E402
+from minidl.gradcheck import numerical_gradient, relative_error  # noqa: E402
+from minidl.lstm import ACTIVATIONS, lstm_backward, lstm_forward  # noqa: E402
+
+# (N, T, D, H): batch 1, one step, one unit, and ordinary sizes.
+SHAPES = [(1, 1, 1, 1), (1, 5, 3, 1), (3, 1, 2, 4), (4, 6, 3, 5), (2, 9, 1, 3)]
+
+
+def _seed(*parts) -> int:
+    """A seed that depends on the test case but not on PYTHONHASHSEED."""
+    return zlib.crc32(repr(parts).encode())
+
+
+def _keras_lstm(rng, T, D, H, activation, dtype, **kw):
+    """A built keras.layers.LSTM with random weights (non-zero bias), and those weights."""
+    layer = keras.layers.LSTM(H, activation=activation, dtype=dtype, **kw)
+    layer.build((None, T, D))
+    weights = [(0.6 * rng.normal(size=w.shape)).astype(dtype) for w in layer.get_weights()]
+    layer.set_weights(weights)
+    return layer, weights
+
+
+@pytest.mark.parametrize("dtype, tol", [("float32", 1e-6), ("float64", 1e-12)])
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_lstm_forward_matches_keras_lstm(shape, activation, dtype, tol):
+    N, T, D, H = shape
+    rng = np.random.default_rng(_seed(shape, activation, dtype))
+    x = rng.normal(size=(N, T, D)).astype(dtype)
+    layer, (kernel, rec, bias) = _keras_lstm(rng, T, D, H, activation, dtype,
+                                             return_sequences=True, return_state=True)
+    seq, h, c = (np.asarray(a) for a in layer(x))
+    h_seq, h_last, c_last, _ = lstm_forward(x, kernel, rec, bias, activation=activation)
+    assert h_seq.shape == (N, T, H) and h_last.shape == c_last.shape == (N, H)
+    assert h_seq.dtype == h_last.dtype == c_last.dtype == np.dtype(dtype)
+    for ours, theirs in ((h_seq, seq), (h_last, h), (c_last, c)):
+        np.testing.assert_allclose(ours, theirs, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("return_sequences", [True, False])
+def test_lstm_forward_matches_keras_return_sequences_and_initial_state(return_sequences):
+    rng = np.random.default_rng(7)
+    N, T, D, H = 3, 4, 2, 3
+    x = rng.normal(size=(N, T, D))
+    h0, c0 = rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    layer, w = _keras_lstm(rng, T, D, H, "tanh", "float64", return_sequences=return_sequences)
+    expected = np.asarray(layer(x, initial_state=[h0, c0]))
+    h_seq, h_last, _, _ = lstm_forward(x, *w, h0=h0, c0=c0)
+    np.testing.assert_allclose(h_seq if return_sequences else h_last, expected, atol=1e-12)
+    np.testing.assert_array_equal(h_seq[:, -1], h_last)
+
+
+def _random_problem(rng, N, T, D, H):
+    x = rng.normal(size=(N, T, D))
+    w = [0.6 * rng.normal(size=s) for s in ((D, 4 * H), (H, 4 * H), (4 * H,))]
+    h0, c0 = rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    # Upstream gradients: on the whole sequence, on h_last and on c_last (return_state=True).
+    g_seq, g_h, g_c = rng.normal(size=(N, T, H)), rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    return x, w, h0, c0, (g_seq, g_h, g_c)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_lstm_backward_matches_gradient_tape_float64(shape, activation):
+    rng = np.random.default_rng(_seed(shape, activation))
+    N, T, D, H = shape
+    x, w, h0, c0, (g_seq, g_h, g_c) = _random_problem(rng, N, T, D, H)
+    layer = keras.layers.LSTM(H, activation=activation, dtype="float64",
+                              return_sequences=True, return_state=True)
+    layer.build((None, T, D))
+    layer.set_weights(w)
+    xv, h0v, c0v = tf.Variable(x), tf.Variable(h0), tf.Variable(c0)
+    with tf.GradientTape() as tape:
+        seq, h, c = layer(xv, initial_state=[h0v, c0v])
+        loss = tf.reduce_sum(seq * g_seq) + tf.reduce_sum(h * g_h) + tf.reduce_sum(c * g_c)
+    expected = tape.gradient(loss, [xv, *layer.trainable_weights, h0v, c0v])
+
+    _, _, _, cache = lstm_forward(x, *w, h0=h0, c0=c0, activation=activation)
+    grads = lstm_backward(g_seq, cache, dh_last=g_h, dc_last=g_c)
+    names = ["dx", "dkernel", "drecurrent_kernel", "dbias", "dh0", "dc0"]
+    for name, ref in zip(names, expected, strict=True):
+        ref = np.asarray(ref)
+        assert grads[name].shape == ref.shape, name
+        assert relative_error(grads[name], ref) <= 1e-9, name
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_lstm_backward_matches_finite_differences(activation):
+    rng = np.random.default_rng(3)
+    x, (kernel, rec, bias), h0, c0, (g_seq, g_h, g_c) = _random_problem(rng, 2, 3, 2, 2)
+    args = {"x": x, "kernel": kernel, "recurrent_kernel": rec, "bias": bias, "h0": h0, "c0": c0}
+
+    def loss(**kw):
+        h_seq, h_last, c_last, _ = lstm_forward(**{**args, **kw}, activation=activation)
+        return np.sum(h_seq * g_seq) + np.sum(h_last * g_h) + np.sum(c_last * g_c)
+
+    _, _, _, cache = lstm_forward(**args, activation=activation)
+    grads = lstm_backward(g_seq, cache, g_h, g_c)
+    for name, key in [("x", "dx"), ("kernel", "dkernel"), ("recurrent_kernel", "drecurrent_kernel"),
+                      ("bias", "dbias"), ("h0", "dh0"), ("c0", "dc0")]:
+        num = numerical_gradient(lambda v, name=name: loss(**{name: v}), args[name])
+        assert relative_error(grads[key], num) < 1e-7, key
+
+
+def test_lstm_backward_without_sequence_gradient_equals_zero_sequence_gradient():
+    rng = np.random.default_rng(4)
+    x, w, _, _, (g_seq, g_h, _) = _random_problem(rng, 2, 4, 3, 2)
+    _, _, _, cache = lstm_forward(x, *w)
+    a = lstm_backward(None, cache, dh_last=g_h)
+    b = lstm_backward(np.zeros_like(g_seq), cache, dh_last=g_h)
+    again = lstm_backward(None, cache, dh_last=g_h)  # the cache is not consumed or modified
+    for k in a:
+        np.testing.assert_array_equal(a[k], b[k])
+        np.testing.assert_array_equal(a[k], again[k])
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_step_kernels_equal_minidl_activations_and_their_gradients(name):
+    reference, kernel, derivative = ACTIVATIONS[name]
+    grad = getattr(activations, f"{name}_grad")
+    for dtype in (np.float32, np.float64):
+        z = np.concatenate([np.linspace(-30, 30, 601), [-1e4, -50, 0.0, 50, 1e4]]).astype(dtype)
+        y = np.empty_like(z)
+        with np.errstate(over="ignore"):
+            kernel(z, out=y)
+        np.testing.assert_allclose(y, reference(z), rtol=4 * np.finfo(dtype).eps, atol=1e-30)
+        d = np.empty_like(z)
+        derivative(y, out=d)
+        np.testing.assert_allclose(d, grad(z), rtol=1e-5 if dtype == np.float32 else 1e-12,
+                                   atol=4 * np.finfo(dtype).eps)
+
+
+def test_lstm_keeps_float32_and_promotes_integers():
+    rng = np.random.default_rng(5)
+    w32 = [rng.normal(size=s).astype(np.float32) for s in ((2, 4), (1, 4), (4,))]
+    h_seq, h_last, c_last, cache = lstm_forward(np.ones((1, 2, 2), np.float32), *w32)
+    assert h_seq.dtype == h_last.dtype == c_last.dtype == np.float32
+    grads = lstm_backward(np.ones((1, 2, 1), np.float64), cache)
+    assert all(g.dtype == np.float32 for g in grads.values())
+    assert lstm_forward(np.ones((1, 2, 2), int), *w32)[0].dtype == np.float64
+
+
+def test_lstm_is_finite_and_silent_for_extreme_inputs():
+    rng = np.random.default_rng(6)
+    x = 1e4 * rng.choice([-1.0, 1.0], size=(3, 5, 2))
+    w = [rng.normal(size=s) for s in ((2, 8), (2, 8), (8,))]
+    with np.errstate(all="raise"):
+        h_seq, _, c_last, cache = lstm_forward(x, *w)
+        grads = lstm_backward(np.ones_like(h_seq), cache)
+    assert np.isfinite(h_seq).all() and np.abs(h_seq).max() <= 1
+    assert all(np.isfinite(g).all() for g in grads.values())
+
+
+def test_stacked_lstms_take_the_returned_sequence_view():
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(2, 3, 4))
+    w1 = [rng.normal(size=s) for s in ((4, 20), (5, 20), (20,))]
+    w2 = [rng.normal(size=s) for s in ((5, 8), (2, 8), (8,))]
+    seq1 = lstm_forward(x, *w1)[0]
+    out = lstm_forward(seq1, *w2)[1]
+    np.testing.assert_array_equal(out, lstm_forward(np.array(seq1), *w2)[1])
+
+
+def test_blas_threads_does_not_change_results():
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(8, 4, 3))
+    w = [rng.normal(size=s) for s in ((3, 24), (6, 24), (24,))]
+    a = lstm_forward(x, *w)[0]
+    np.testing.assert_allclose(lstm_forward(x, *w, blas_threads=None)[0], a, atol=1e-14)
+    with pytest.raises(ValueError, match="blas_threads"):
+        lstm_forward(x, *w, blas_threads=0)
+
+
+@pytest.mark.parametrize(
+    "x_shape, k_shape, r_shape, b_shape, kw, match",
+    [
+        ((2, 3), (3, 8), (2, 8), (8,), {}, r"x must be 3-D .* got shape \(2, 3\)"),
+        ((2, 3, 4), (3, 8), (2, 8), (8,), {}, r"kernel must be \(D, 4H\) with D = 4 .*\(3, 8\)"),
+        ((2, 3, 4), (4, 6), (2, 8), (8,), {}, r"got kernel shape \(4, 6\)"),
+        ((2, 3, 4), (4, 8), (8, 2), (8,), {}, r"recurrent_kernel must be \(H, 4H\) = \(2, 8\)"),
+        ((2, 3, 4), (4, 8), (2, 8), (4,), {}, r"bias must be \(4H,\) = \(8,\).*got shape \(4,\)"),
+        ((2, 0, 4), (4, 8), (2, 8), (8,), {}, r"at least one sample and one step"),
+        ((2, 3, 4), (4, 8), (2, 8), (8,), {"h0": np.zeros((3, 2))}, r"h0 must be \(N, H\)"),
+        ((2, 3, 4), (4, 8), (2, 8), (8,), {"activation": "gelu"}, r"activation must be one of"),
+        ((2, 3, 4), (4, 8), (2, 8), (8,), {"recurrent_activation": "hard_sigmoid"},
+         r"recurrent_activation must be one of"),
+    ],
+)
+def test_lstm_forward_bad_shapes_raise_value_error_naming_them(x_shape, k_shape, r_shape, b_shape,
+                                                               kw, match):
+    with pytest.raises(ValueError, match=match):
+        lstm_forward(np.zeros(x_shape), np.zeros(k_shape), np.zeros(r_shape), np.zeros(b_shape),
+                     **kw)
+
+
+def test_lstm_forward_rejects_nan():
+    x = np.zeros((1, 2, 3))
+    x[0, 1, 2] = np.nan
+    with pytest.raises(ValueError, match="x contains NaN"):
+        lstm_forward(x, np.zeros((3, 4)), np.zeros((1, 4)), np.zeros(4))
+
+
+def test_lstm_backward_bad_gradients_raise_value_error():
+    _, _, _, cache = lstm_forward(np.zeros((2, 3, 4)), np.zeros((4, 8)), np.zeros((2, 8)),
+                                  np.zeros(8))
+    with pytest.raises(ValueError, match=r"dh_seq must be \(N, T, H\) = \(2, 3, 2\)"):
+        lstm_backward(np.zeros((2, 2, 3)), cache)
+    with pytest.raises(ValueError, match=r"dh_last must be \(N, H\) = \(2, 2\)"):
+        lstm_backward(None, cache, dh_last=np.zeros(2))
+    with pytest.raises(ValueError, match="at least one of"):
+        lstm_backward(None, cache)
+    with pytest.raises(ValueError, match="cache must be"):
+        lstm_backward(np.zeros((2, 3, 2)), {"shape": (2, 3, 4, 2)})
