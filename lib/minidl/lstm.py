@@ -34,16 +34,10 @@ Implementation notes (the code is written for speed where that costs no clarity)
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 
 from minidl import activations as _act
-
-try:  # installed with scikit-learn; optional
-    from threadpoolctl import threadpool_limits as _threadpool_limits
-except ImportError:  # pragma: no cover
-    _threadpool_limits = None
+from minidl.benchmarking import blas_threads as _blas_threads
 
 __all__ = ["lstm_forward", "lstm_backward", "ACTIVATIONS"]
 
@@ -115,15 +109,6 @@ def _swap_co(a, H):
     return np.concatenate([a[..., : 2 * H], a[..., 3 * H :], a[..., 2 * H : 3 * H]], axis=-1)
 
 
-def _blas_threads(n):
-    """Context manager limiting BLAS to ``n`` threads (no-op for None or without threadpoolctl)."""
-    if n is None or _threadpool_limits is None:
-        return contextlib.nullcontext()
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"blas_threads must be a positive int or None, got {n!r}")
-    return _threadpool_limits(limits=int(n), user_api="blas")
-
-
 def _check_float(a, name):
     a = np.asarray(a)
     if not (np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)):
@@ -146,7 +131,7 @@ def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None,
     blas_threads: BLAS threads for this call (default 1; ``None`` leaves the setting alone).
         The per-step matmuls are small, (N, H) @ (H, 4H); on a busy two-core machine OpenBLAS's
         worker threads wait for each other and a step can take tens of times longer than on one
-        thread.  Needs ``threadpoolctl`` (installed with scikit-learn); ignored without it.
+        thread (uses ``threadpoolctl``, installed with scikit-learn).
 
     Returns
     -------
