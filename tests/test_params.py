@@ -131,6 +131,8 @@ def test_bert_base_count_matches_keras_style_construction():
     blocks = 12 * P.transformer_block_params(d)
     pooler = d * d + d
     assert P.bert_params(12, d) == embeddings + blocks + pooler == 109_482_240
+    parts = P.bert_breakdown(12, d)
+    assert (parts["embeddings"], parts["blocks"], parts["pooler"]) == (embeddings, blocks, pooler)
 
 
 @pytest.mark.parametrize("config", P.PUBLISHED_CONFIGS, ids=lambda c: c.name)

@@ -45,6 +45,7 @@ __all__ = [
     "transformer_block_params",
     "decoder_only_transformer_breakdown",
     "decoder_only_transformer_params",
+    "bert_breakdown",
     "bert_params",
     "PublishedConfig",
     "PUBLISHED_CONFIGS",
@@ -201,6 +202,36 @@ def decoder_only_transformer_params(
     )["total"]
 
 
+def bert_breakdown(
+    n_layers: int,
+    d_model: int,
+    vocab_size: int = 30522,
+    n_positions: int = 512,
+    n_segments: int = 2,
+    d_ff: int | None = None,
+    pooler: bool = True,
+) -> dict[str, int]:
+    """Parameters of a BERT encoder by part: ``embeddings``, ``blocks``, ``pooler``, ``total``.
+
+    Embeddings: token ``(vocab_size, d_model)``, learned position ``(n_positions, d_model)``,
+    segment ``(n_segments, d_model)``, one layer normalisation.  Blocks: ``n_layers`` ×
+    :func:`transformer_block_params` — BERT *is* a stack of Transformer encoder blocks.  Pooler:
+    ``Dense(d_model)`` on the first token.  The default vocabulary is the released uncased
+    WordPiece vocabulary (30,522 entries; the paper rounds it to 30,000).  Masked-LM and
+    next-sentence heads are not counted.
+    """
+    _check_positive(n_layers=n_layers, d_model=d_model, vocab_size=vocab_size,
+                    n_positions=n_positions, n_segments=n_segments)
+    parts = {
+        "embeddings": (vocab_size + n_positions + n_segments) * d_model
+        + layer_norm_params(d_model),
+        "blocks": n_layers * transformer_block_params(d_model, d_ff),
+        "pooler": dense_params(d_model, d_model) if pooler else 0,
+    }
+    parts["total"] = sum(parts.values())
+    return parts
+
+
 def bert_params(
     n_layers: int,
     d_model: int,
@@ -210,18 +241,9 @@ def bert_params(
     d_ff: int | None = None,
     pooler: bool = True,
 ) -> int:
-    """Parameters of a BERT encoder (embeddings + ``n_layers`` blocks + pooler).
-
-    Embeddings: token ``(vocab_size, d_model)``, learned position ``(n_positions, d_model)``,
-    segment ``(n_segments, d_model)``, one layer normalisation.  Pooler: ``Dense(d_model)`` on the
-    first token.  The default vocabulary is the released uncased WordPiece vocabulary (30,522
-    entries; the paper rounds it to 30,000).  Masked-LM and next-sentence heads are not counted.
-    """
-    _check_positive(n_layers=n_layers, d_model=d_model, vocab_size=vocab_size,
-                    n_positions=n_positions, n_segments=n_segments)
-    embeddings = (vocab_size + n_positions + n_segments) * d_model + layer_norm_params(d_model)
-    blocks = n_layers * transformer_block_params(d_model, d_ff)
-    return embeddings + blocks + (dense_params(d_model, d_model) if pooler else 0)
+    """Total parameters of a BERT encoder; see :func:`bert_breakdown` for parts and assumptions."""
+    return bert_breakdown(n_layers, d_model, vocab_size, n_positions, n_segments, d_ff,
+                          pooler)["total"]
 
 
 @dataclass(frozen=True)
