@@ -11,12 +11,12 @@ from minidl.gradcheck import numerical_gradient, relative_error
 
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 4), m=st.integers(1, 4))
-def test_numerical_gradient_of_quadratic_form_is_exact_to_1e9(seed, n, m):
+def test_numerical_gradient_of_quadratic_form_is_exact_up_to_rounding(seed, n, m):
     rng = np.random.default_rng(seed)
     A, x = rng.normal(size=(n * m, n * m)), rng.normal(size=(n, m))
     f = lambda v: v.reshape(-1) @ A @ v.reshape(-1)  # noqa: E731
     expected = ((A + A.T) @ x.reshape(-1)).reshape(n, m)
-    assert relative_error(numerical_gradient(f, x), expected) < 1e-9
+    assert relative_error(numerical_gradient(f, x), expected) < 1e-7
 
 
 def test_numerical_gradient_does_not_modify_input_and_returns_float64():

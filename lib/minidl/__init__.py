@@ -38,6 +38,14 @@ minidl.network
     rng=None, from_logits=False) -> {"loss", "val_loss", ["accuracy", "val_accuracy"]};
     .predict(x), .get_weights() / .set_weights(list) (Keras order), .count_params(),
     .layer_sizes, .activations, .n_layers
+minidl.symbolic  (sympy; each result has .holds(), .latex(), .lambdify(which))
+    sigma (sympy Function σ), sigmoid_derivative(), tanh_derivative(), relu_derivative(),
+    softmax_cross_entropy_gradient(k=3), sigmoid_bce_gradient(), mse_gradient(k=2,
+    convention="mean"|"half_sum") -> Derivation(variables, wrt, function, derivative, closed_form,
+    definitions, conditions, ...); two_layer_network_gradients(n_in=2, n_hidden=3, n_out=2, *,
+    activations=("sigmoid", "sigmoid"), loss="half_sum_squares"|"mse") -> NetworkDerivation(
+    symbols, forward, loss, gradients, deltas, backprop, readable; .lambdify(which)(x, t, W1, b1,
+    W2, b2) -> dict of arrays); lambdify(args, expr) -> numpy function
 minidl.params
     dense_params(input_dim, units, use_bias=True), lstm_params(input_dim, units, use_bias=True),
     embedding_params, layer_norm_params, multi_head_attention_params(d_model, num_heads, ...),
