@@ -176,14 +176,23 @@ def test_stacked_lstms_take_the_returned_sequence_view():
     np.testing.assert_array_equal(out, lstm_forward(np.array(seq1), *w2)[1])
 
 
-def test_blas_threads_does_not_change_results():
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_threads_split_the_batch_without_changing_results(activation):
     rng = np.random.default_rng(9)
-    x = rng.normal(size=(8, 4, 3))
+    x = rng.normal(size=(10, 4, 3))
     w = [rng.normal(size=s) for s in ((3, 24), (6, 24), (24,))]
-    a = lstm_forward(x, *w)[0]
-    np.testing.assert_allclose(lstm_forward(x, *w, blas_threads=None)[0], a, atol=1e-14)
-    with pytest.raises(ValueError, match="blas_threads"):
-        lstm_forward(x, *w, blas_threads=0)
+    g = rng.normal(size=(10, 4, 6))
+    one = lstm_forward(x, *w, activation=activation, threads=1)
+    grads_one = lstm_backward(g, one[3], threads=1)
+    for threads in (2, 3, 64):   # more threads than samples or steps: capped
+        many = lstm_forward(x, *w, activation=activation, threads=threads)
+        for a, b in zip(one[:3], many[:3], strict=True):   # BLAS blocking: rounding only
+            np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-13)
+        grads = lstm_backward(g, many[3], threads=threads)
+        for key in grads_one:
+            np.testing.assert_allclose(grads[key], grads_one[key], rtol=1e-13, atol=1e-13)
+    with pytest.raises(ValueError, match="threads must be a positive int"):
+        lstm_forward(x, *w, threads=0)
 
 
 @pytest.mark.parametrize(

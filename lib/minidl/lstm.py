@@ -18,21 +18,28 @@ blocks ``z_i, z_f, z_c, z_o``::
 
 Implementation notes (the code is written for speed where that costs no clarity):
 
-- the input projection ``x @ kernel + bias`` for all T steps is one matmul;
+- the input projection ``x @ kernel + bias`` for all T steps is one matmul (the bias as one more
+  kernel row, multiplied by a column of ones);
 - internally the gate columns are reordered to (i, f, o, c) once, so the recurrent activation is
   applied to one contiguous 3H block and the cell activation to one H block per step; for Keras's
   default pair (tanh, sigmoid) one exp serves all four gates (tanh(z) = 2 sigmoid(2z) - 1);
-- the step loops write into preallocated buffers (no allocation per step) and run BLAS on one
-  thread by default (see ``blas_threads``);
 - arrays are time-major inside, (T, N, ·), so each step reads and writes contiguous memory; the
   returned ``h_seq`` is a (N, T, H) *view* of that buffer (feeding it to another ``lstm_forward``
   costs no copy);
+- the step loops write into preallocated buffers (no allocation per step);
+- the samples of a batch are independent, so large batches are split into row blocks run by
+  threads (NumPy releases the GIL inside its loops), each with single-threaded BLAS: the per-step
+  matmuls, (N, H) @ (H, 4H), are too small for BLAS's own threads, which on a busy machine wait
+  for each other and can make a step tens of times slower;
 - the backward pass keeps only the per-step recurrence in the loop; the weight gradients and ``dx``
-  are three matmuls over all steps;
+  are matmuls over all steps (split over time blocks between the threads);
 - float32 in, float32 out (the dtype is ``numpy.result_type`` of the inputs and weights).
 """
 
 from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -116,8 +123,42 @@ def _check_float(a, name):
     return a
 
 
+#: Below this many samples per thread, splitting a batch costs more than it gains.
+MIN_ROWS_PER_THREAD = 32
+
+
+def _n_threads(threads, N):
+    if threads is None:
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except AttributeError:  # pragma: no cover - not Linux
+            cores = os.cpu_count() or 1
+        return max(1, min(cores, N // MIN_ROWS_PER_THREAD))
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+        raise ValueError(f"threads must be a positive int or None, got {threads!r}")
+    return min(int(threads), N)
+
+
+def _blocks(n, k):
+    """``k`` contiguous (start, stop) ranges covering ``range(n)`` as evenly as possible."""
+    edges = np.linspace(0, n, k + 1).round().astype(int)
+    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
+
+
+def _parallel(fn, ranges):
+    """Run ``fn(start, stop)`` for every range; the calling thread takes the first one."""
+    if len(ranges) == 1:
+        fn(*ranges[0])
+        return
+    with ThreadPoolExecutor(max_workers=len(ranges) - 1) as pool:
+        futures = [pool.submit(fn, a, b) for a, b in ranges[1:]]
+        fn(*ranges[0])
+        for f in futures:
+            f.result()   # re-raises a worker's exception
+
+
 def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None,
-                 activation="tanh", recurrent_activation="sigmoid", *, blas_threads=1):
+                 activation="tanh", recurrent_activation="sigmoid", *, threads=None):
     """Run an LSTM over a batch of sequences.
 
     Parameters
@@ -128,10 +169,10 @@ def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None,
     h0, c0: (N, H) initial hidden and cell states; zeros when ``None`` (as in Keras).
     activation, recurrent_activation: ``"tanh"``, ``"sigmoid"``, ``"relu"`` or ``"linear"``
         (Keras's argument names and defaults).
-    blas_threads: BLAS threads for this call (default 1; ``None`` leaves the setting alone).
-        The per-step matmuls are small, (N, H) @ (H, 4H); on a busy two-core machine OpenBLAS's
-        worker threads wait for each other and a step can take tens of times longer than on one
-        thread (uses ``threadpoolctl``, installed with scikit-learn).
+    threads: threads over blocks of the batch; ``None`` (default) uses one per available core,
+        but keeps at least ``MIN_ROWS_PER_THREAD`` samples per thread.  BLAS runs single-threaded
+        inside the call (``threadpoolctl``).  The result does not depend on it beyond float
+        rounding.
 
     Returns
     -------
@@ -178,23 +219,24 @@ def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None,
                     ("bias", bias)):
         if not np.isfinite(a).all():
             raise ValueError(f"{name} contains NaN or inf (shape {a.shape})")
+    k = _n_threads(threads, N)
 
-    with _blas_threads(blas_threads):
+    with _blas_threads(1):
         return _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype,
-                        ACTIVATIONS[activation], ACTIVATIONS[recurrent_activation])
+                        ACTIVATIONS[activation], ACTIVATIONS[recurrent_activation], k)
 
 
-def lstm_backward(dh_seq, cache, dh_last=None, dc_last=None, *, blas_threads=1):
+def lstm_backward(dh_seq, cache, dh_last=None, dc_last=None, *, threads=None):
     """Back-propagate through :func:`lstm_forward` (back-propagation through time).
 
     Parameters
     ----------
     dh_seq: (N, T, H) gradient of the loss w.r.t. ``h_seq``, or ``None`` when the loss does not
         use the sequence (Keras ``return_sequences=False``).
-    cache: from :func:`lstm_forward`.
+    cache: from :func:`lstm_forward` (not modified: the backward pass can be run again).
     dh_last: (N, H) gradient w.r.t. ``h_last``, or ``None``.
     dc_last: (N, H) gradient w.r.t. ``c_last``, or ``None``.
-    blas_threads: as in :func:`lstm_forward`.
+    threads: as in :func:`lstm_forward`.
 
     Returns
     -------
@@ -211,12 +253,13 @@ def lstm_backward(dh_seq, cache, dh_last=None, dc_last=None, *, blas_threads=1):
             raise ValueError(f"{name} must be (N, H) = {(N, H)}, got shape {np.shape(s)}")
     if dh_seq is None and dh_last is None and dc_last is None:
         raise ValueError("give at least one of dh_seq, dh_last, dc_last")
+    k = _n_threads(threads, N)
 
-    with _blas_threads(blas_threads), np.errstate(under="ignore"):
-        return _backward(dh_seq, cache, dh_last, dc_last)
+    with _blas_threads(1):
+        return _backward(dh_seq, cache, dh_last, dc_last, k)
 
 
-def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_entry):
+def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_entry, k):
     N, T, D = x.shape
     H = kernel.shape[1] // 4
     H2, H3 = 2 * H, 3 * H
@@ -229,106 +272,129 @@ def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_e
     fused = act is _tanh_ and ract is _sigmoid_
 
     # Gate columns reordered once to (i, f, o, c): one sigmoid block, one tanh block per step.
-    Wk = _swap_co(kernel.astype(dtype, copy=False), H)                       # (D, 4H)
+    # The bias rides along as one more input row: [x_t, 1] @ [kernel; bias].
+    Wa = _swap_co(np.concatenate([kernel, bias[None, :]]).astype(dtype, copy=False), H)
     Wr = np.ascontiguousarray(_swap_co(recurrent_kernel.astype(dtype, copy=False), H))
-    b = _swap_co(bias.astype(dtype, copy=False), H)
-    xt = np.ascontiguousarray(x.transpose(1, 0, 2), dtype=dtype)             # (T, N, D)
     if fused:
         scale = np.concatenate([np.full(H3, -1, dtype), np.full(H, -2, dtype)])
-        Wk_step, Wr_step, b_step = Wk * scale, Wr * scale, b * scale
+        Wa_step, Wr_step = Wa * scale, Wr * scale
     else:
-        Wk_step, Wr_step, b_step = Wk, Wr, b
-
-    # The input projection of all T steps is one matmul: (T*N, D) @ (D, 4H) -> (T, N, 4H).
-    # Each step then adds h_{t-1} @ recurrent_kernel and applies the activations in place, so
-    # z[t] becomes the step's gates (i, f, o, g) and the loop allocates nothing.
-    z = (xt.reshape(T * N, D) @ Wk_step).reshape(T, N, 4 * H)
-    z += b_step
+        Wa_step, Wr_step = Wa, Wr
+    xa = np.empty((T, N, D + 1), dtype)      # time-major inputs with a ones column
+    xa[..., :D] = x.transpose(1, 0, 2)
+    xa[..., D] = 1
+    z = np.empty((T, N, 4 * H), dtype)       # pre-activations, then (in place) the gates
     hs = np.empty((T + 1, N, H), dtype)      # hs[0] = h0, hs[t + 1] = h_t
     cs = np.empty((T + 1, N, H), dtype)      # cs[0] = c0, cs[t + 1] = c_t
     hs[0] = 0 if h0 is None else h0
     cs[0] = 0 if c0 is None else c0
     act_c = np.empty((T, N, H), dtype)       # activation(c_t)
-    rec = np.empty((N, 4 * H), dtype)
-    ig = np.empty((N, H), dtype)
-    with np.errstate(over="ignore", under="ignore"):   # e^-z -> inf gives sigmoid 0 exactly
-        for t in range(T):
-            g = z[t]
-            np.matmul(hs[t], Wr_step, out=rec)
-            g += rec
-            if fused:                                        # g holds -z (i, f, o), -2z (c)
-                np.exp(g, out=g)
-                g += 1
-                np.reciprocal(g, out=g)                      # sigmoid(z), sigmoid(2 z_c)
-                g[:, H3:] *= 2
-                g[:, H3:] -= 1                               # tanh(z_c)
-            else:
-                ract(g[:, :H3], out=g[:, :H3])               # i, f, o
-                act(g[:, H3:], out=g[:, H3:])                # g (candidate cell)
-            c, ac = cs[t + 1], act_c[t]
-            np.multiply(g[:, H:H2], cs[t], out=c)            # c = f * c_{t-1}
-            np.multiply(g[:, :H], g[:, H3:], out=ig)         #   + i * g
-            c += ig
-            if fused:                                        # tanh(c) = 2 sigmoid(2c) - 1
-                np.multiply(c, -2, out=ac)
-                np.exp(ac, out=ac)
-                ac += 1
-                np.reciprocal(ac, out=ac)
-                ac *= 2
-                ac -= 1
-            else:
-                act(c, out=ac)
-            np.multiply(g[:, H2:H3], ac, out=hs[t + 1])      # h = o * activation(c)
 
+    def rows(a, b):
+        n = b - a
+        # The input projection of all T steps is one matmul: (T, n, D+1) @ (D+1, 4H).
+        np.matmul(xa[:, a:b], Wa_step, out=z[:, a:b])
+        rec, ig = np.empty((n, 4 * H), dtype), np.empty((n, H), dtype)
+        # Each step adds h_{t-1} @ recurrent_kernel and applies the activations in place, so
+        # z[t] becomes the step's gates (i, f, o, g).
+        with np.errstate(over="ignore", under="ignore"):   # e^-z -> inf: sigmoid 0, exactly
+            for t in range(T):
+                g = z[t, a:b]
+                np.matmul(hs[t, a:b], Wr_step, out=rec)
+                g += rec
+                if fused:                                    # g holds -z (i, f, o), -2z (c)
+                    np.exp(g, out=g)
+                    g += 1
+                    np.reciprocal(g, out=g)                  # sigmoid(z), sigmoid(2 z_c)
+                    g[:, H3:] *= 2
+                    g[:, H3:] -= 1                           # tanh(z_c)
+                else:
+                    ract(g[:, :H3], out=g[:, :H3])           # i, f, o
+                    act(g[:, H3:], out=g[:, H3:])            # g (candidate cell)
+                c, ac = cs[t + 1, a:b], act_c[t, a:b]
+                np.multiply(g[:, H:H2], cs[t, a:b], out=c)   # c = f * c_{t-1}
+                np.multiply(g[:, :H], g[:, H3:], out=ig)     #   + i * g
+                c += ig
+                if fused:                                    # tanh(c) = 2 sigmoid(2c) - 1
+                    np.multiply(c, -2, out=ac)
+                    np.exp(ac, out=ac)
+                    ac += 1
+                    np.reciprocal(ac, out=ac)
+                    ac *= 2
+                    ac -= 1
+                else:
+                    act(c, out=ac)
+                np.multiply(g[:, H2:H3], ac, out=hs[t + 1, a:b])   # h = o * activation(c)
+
+    _parallel(rows, _blocks(N, k))
     cache = {
-        "xt": xt, "Wk": Wk, "Wr": Wr, "hs": hs, "cs": cs, "gates": z, "act_c": act_c,
+        "xa": xa, "Wa": Wa, "Wr": Wr, "hs": hs, "cs": cs, "gates": z, "act_c": act_c,
         "act_d": act_d, "ract_d": ract_d, "shape": (N, T, D, H), "dtype": dtype,
     }
     return hs[1:].transpose(1, 0, 2), hs[T], cs[T], cache
 
 
-def _backward(dh_seq, cache, dh_last, dc_last):
+def _backward(dh_seq, cache, dh_last, dc_last, k):
     N, T, D, H = cache["shape"]
     H2, H3 = 2 * H, 3 * H
     dtype = cache["dtype"]
-    hs, cs, gates, act_c = cache["hs"], cache["cs"], cache["gates"], cache["act_c"]
+    xa, hs, cs, gates, act_c = (cache[n] for n in ("xa", "hs", "cs", "gates", "act_c"))
     act_d, ract_d = cache["act_d"], cache["ract_d"]
     WrT = np.ascontiguousarray(cache["Wr"].T)                       # (4H, H)
+    WkT = np.ascontiguousarray(cache["Wa"][:D].T)                   # (4H, D)
     dseq = None if dh_seq is None else np.asarray(dh_seq, dtype).transpose(1, 0, 2)
 
     dz = np.empty((T, N, 4 * H), dtype)     # dL/d(pre-activations), columns (i, f, o, c)
     dh = np.zeros((N, H), dtype) if dh_last is None else np.array(dh_last, dtype)
     dc = np.zeros((N, H), dtype) if dc_last is None else np.array(dc_last, dtype)
-    tmp, tmp2 = np.empty((N, H), dtype), np.empty((N, H), dtype)
-    dgate = np.empty((N, 4 * H), dtype)
-    for t in range(T - 1, -1, -1):
-        if dseq is not None:
-            dh += dseq[t]                                    # dL/dh_t
-        g, d, ac = gates[t], dz[t], act_c[t]
-        np.multiply(dh, ac, out=d[:, H2:H3])                 # dL/do = dh * act(c_t)
-        np.multiply(dh, g[:, H2:H3], out=tmp)                # dL/dc_t += dh * o * act'(c_t)
-        act_d(ac, out=tmp2)
-        tmp *= tmp2
-        dc += tmp
-        np.multiply(dc, g[:, H3:], out=d[:, :H])             # dL/di = dc * g
-        np.multiply(dc, cs[t], out=d[:, H:H2])               # dL/df = dc * c_{t-1}
-        np.multiply(dc, g[:, :H], out=d[:, H3:])             # dL/dg = dc * i
-        ract_d(g[:, :H3], out=dgate[:, :H3])                 # through the activations
-        act_d(g[:, H3:], out=dgate[:, H3:])
-        d *= dgate
-        dc *= g[:, H:H2]                                     # dL/dc_{t-1} = dc * f
-        np.matmul(d, WrT, out=dh)                            # dL/dh_{t-1}
 
-    # Weight gradients and dx for all steps at once.
-    dz2 = dz.reshape(T * N, 4 * H)
-    dkernel = cache["xt"].reshape(T * N, D).T @ dz2
-    drec = hs[:T].reshape(T * N, H).T @ dz2
-    dx = (dz2 @ cache["Wk"].T).reshape(T, N, D).transpose(1, 0, 2)
+    def rows(a, b):
+        n = b - a
+        tmp, tmp2, dgate = np.empty((n, H), dtype), np.empty((n, H), dtype), np.empty((n, 4 * H),
+                                                                                      dtype)
+        dh_, dc_ = dh[a:b], dc[a:b]
+        with np.errstate(under="ignore"):
+            for t in range(T - 1, -1, -1):
+                if dseq is not None:
+                    dh_ += dseq[t, a:b]                          # dL/dh_t
+                g, d, ac = gates[t, a:b], dz[t, a:b], act_c[t, a:b]
+                np.multiply(dh_, ac, out=d[:, H2:H3])            # dL/do = dh * act(c_t)
+                np.multiply(dh_, g[:, H2:H3], out=tmp)           # dL/dc_t += dh*o*act'(c_t)
+                act_d(ac, out=tmp2)
+                tmp *= tmp2
+                dc_ += tmp
+                np.multiply(dc_, g[:, H3:], out=d[:, :H])        # dL/di = dc * g
+                np.multiply(dc_, cs[t, a:b], out=d[:, H:H2])     # dL/df = dc * c_{t-1}
+                np.multiply(dc_, g[:, :H], out=d[:, H3:])        # dL/dg = dc * i
+                ract_d(g[:, :H3], out=dgate[:, :H3])             # through the activations
+                act_d(g[:, H3:], out=dgate[:, H3:])
+                d *= dgate
+                dc_ *= g[:, H:H2]                                # dL/dc_{t-1} = dc * f
+                np.matmul(d, WrT, out=dh_)                       # dL/dh_{t-1}
+
+    _parallel(rows, _blocks(N, k))
+
+    # Weight gradients and dx: matmuls over all steps, split into time blocks.  The ones column
+    # of xa turns the bias gradient (the sum over steps and samples) into the last row of dWa.
+    spans = _blocks(T, k)
+    dWa = np.empty((len(spans), D + 1, 4 * H), dtype)
+    drec = np.empty((len(spans), H, 4 * H), dtype)
+    dx = np.empty((T, N, D), dtype)
+
+    def steps(a, b):
+        j = spans.index((a, b))
+        dz_ = dz[a:b].reshape(-1, 4 * H)
+        np.matmul(xa[a:b].reshape(-1, D + 1).T, dz_, out=dWa[j])
+        np.matmul(hs[a:b].reshape(-1, H).T, dz_, out=drec[j])
+        np.matmul(dz_, WkT, out=dx[a:b].reshape(-1, D))
+
+    _parallel(steps, spans)
+    dWa = _swap_co(dWa.sum(axis=0), H)
     return {
-        "dx": dx,
-        "dkernel": _swap_co(dkernel, H),
-        "drecurrent_kernel": _swap_co(drec, H),
-        "dbias": _swap_co(dz2.sum(axis=0), H),
+        "dx": dx.transpose(1, 0, 2),
+        "dkernel": dWa[:D],
+        "drecurrent_kernel": _swap_co(drec.sum(axis=0), H),
+        "dbias": dWa[D],
         "dh0": dh,
         "dc0": dc,
     }
