@@ -55,7 +55,7 @@ def make_data(name, from_logits, rng, n=6, k=4, dtype=np.float64, edges=True, sc
         y_pred = rng.dirichlet(np.ones(k), size=n)
     if edges and not from_logits and name != "mean_squared_error":
         y_pred[0, 0], y_pred[0, 1] = 0.0, 1.0
-        y_pred[1, 2] = 1.0 - 1e-9
+        y_pred[1, -1] = 1.0 - 1e-9
         if name == "categorical_crossentropy":
             y_pred[0] = np.eye(k)[1]  # row [0, 1, 0, ...]: a probability distribution
     labels = rng.integers(0, k, n)
@@ -109,6 +109,27 @@ def test_grad_equals_gradient_tape_of_keras_loss_class(name, from_logits, dtype)
     ours = grad(y_true, y_pred, **_kwargs(name, from_logits))
     assert ours.shape == y_pred.shape and ours.dtype == dtype
     np.testing.assert_allclose(ours, expected, rtol=10 * tol, atol=tol)
+
+
+@pytest.mark.parametrize("name,from_logits", CASES, ids=IDS)
+@settings(max_examples=20, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 6),
+    k=st.integers(2, 6),
+    scale=st.sampled_from([0.1, 3.0, 50.0]),
+    edges=st.booleans(),
+)
+def test_loss_equals_keras_on_random_batches_float64(name, from_logits, seed, n, k, scale, edges):
+    _, fn, _ = L.get(name)
+    y_true, y_pred = make_data(
+        name, from_logits, np.random.default_rng(seed), n=max(n, 2), k=k, edges=edges, scale=scale
+    )
+    kw = _kwargs(name, from_logits)
+    np.testing.assert_allclose(
+        fn(y_true, y_pred, **kw), np.asarray(KERAS_FN[name](y_true, y_pred, **kw)),
+        rtol=1e-12, atol=1e-12,
+    )
 
 
 @pytest.mark.parametrize("name,from_logits", CASES, ids=IDS)

@@ -99,6 +99,53 @@ def test_mlp_backward_matches_gradient_tape_float64(sizes, acts, loss, from_logi
     assert relative_error(dx, tape_grads[-1].numpy()) <= 1e-9
 
 
+TF_ACT = {"sigmoid": tf.sigmoid, "tanh": tf.tanh, "relu": tf.nn.relu,
+          "linear": tf.identity, "softmax": tf.nn.softmax}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    sizes=st.lists(st.integers(1, 5), min_size=2, max_size=4),
+    hidden=st.sampled_from(["sigmoid", "tanh", "relu", "linear"]),
+    head=st.sampled_from([
+        ("linear", "mean_squared_error", False),
+        ("sigmoid", "mean_squared_error", False),
+        ("softmax", "categorical_crossentropy", False),
+        ("softmax", "sparse_categorical_crossentropy", False),
+        ("sigmoid", "binary_crossentropy", False),
+        ("linear", "sparse_categorical_crossentropy", True),
+        ("linear", "binary_crossentropy", True),
+    ]),
+    n=st.integers(1, 6),
+)
+def test_mlp_backward_matches_gradient_tape_float64_for_random_architectures(
+    seed, sizes, hidden, head, n
+):
+    out, loss, from_logits = head
+    if loss.endswith("categorical_crossentropy") and sizes[-1] < 2:
+        sizes = [*sizes[:-1], 2]
+    rng = np.random.default_rng(seed)
+    net = MLP(sizes, [hidden] * (len(sizes) - 2) + [out], rng=rng)
+    for k in net.params:
+        net.params[k] += rng.normal(scale=0.5, size=net.params[k].shape)
+    x = rng.normal(size=(n, sizes[0]))
+    y = make_targets(loss, rng, n, sizes[-1])
+    value = net.loss_and_grads(x, y, loss, from_logits=from_logits)
+
+    tf_params = {k: tf.Variable(v) for k, v in net.params.items()}
+    with tf.GradientTape() as tape:
+        a = tf.constant(x)
+        for i, name in enumerate(net.activations, start=1):
+            a = TF_ACT[name](a @ tf_params[f"W{i}"] + tf_params[f"b{i}"])
+        kw = {"from_logits": True} if from_logits else {}
+        tf_loss = KERAS_LOSS[loss](dtype="float64", **kw)(y, a)
+    tape_grads = tape.gradient(tf_loss, tf_params)
+    assert value == pytest.approx(float(tf_loss), rel=1e-9, abs=1e-12)
+    for k, g in tape_grads.items():
+        assert relative_error(net.grads[k], g.numpy()) <= 1e-9, k
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
@@ -230,6 +277,28 @@ def test_fit_matches_keras_fit_float64(float64_keras, acts, loss, optimizer):
         np.testing.assert_allclose(ours_w, theirs_w, rtol=1e-10, atol=1e-12)
 
 
+def test_article_forward_pass_with_theta_used_consistently():
+    """Errata audit, section 4: with θ = [[1, 2], [3, 4]] in both layers (θx, i.e. W = θᵀ in
+    Keras layout), zero biases and x = [1, 2]: Z_h = [5, 11], h = σ(Z_h) = [0.9933, 1.0000],
+    Z_o = [2.9933, 6.9799], ŷ = [0.9523, 0.9991]."""
+    theta = np.array([[1.0, 2.0], [3.0, 4.0]])
+    net = MLP.from_weights([(theta.T, np.zeros(2)), (theta.T, np.zeros(2))], ["sigmoid"] * 2)
+    y_hat, inter = net.forward(np.array([1.0, 2.0]), return_intermediates=True)
+    np.testing.assert_allclose(inter["Z1"], [[5.0, 11.0]])
+    np.testing.assert_allclose(inter["A1"], [[0.9933, 1.0000]], atol=5e-5)
+    np.testing.assert_allclose(inter["Z2"], [[2.9933, 6.9799]], atol=5e-5)
+    np.testing.assert_allclose(y_hat, [[0.9523, 0.9991]], atol=5e-5)
+    assert float(A.sigmoid(3.0)) == pytest.approx(0.9526, abs=5e-5)  # not 0.7311 = σ(1)
+
+
+def test_float32_network_stays_float32():
+    net = MLP([3, 4, 2], ["relu", "softmax"], rng=np.random.default_rng(0), dtype=np.float32)
+    y_hat = net.forward(np.ones((2, 3)))
+    assert y_hat.dtype == np.float32
+    net.loss_and_grads(np.ones((2, 3)), np.array([0, 1]), "sparse_categorical_crossentropy")
+    assert all(g.dtype == np.float32 for g in net.grads.values())
+
+
 # ----------------------------------------------------------------------------------- bad input
 def test_article_single_theta_with_3_element_bias_raises_a_readable_message():
     theta = np.array([[1.0, 2.0], [3.0, 4.0]])
@@ -301,3 +370,33 @@ def test_fit_with_mismatched_sample_counts_raises():
         net.fit(np.zeros((4, 2)), np.zeros((3, 1)), loss="mse", optimizer="sgd")
     with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
         net.fit(np.zeros((4, 2)), np.zeros((4, 1)), loss="mse", optimizer="sgd", batch_size=0)
+
+
+def test_fit_with_malformed_validation_data_raises():
+    net = MLP([2, 1], ["linear"], rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"validation_data must be a pair \(x_val, y_val\)"):
+        net.fit(np.zeros((4, 2)), np.zeros((4, 1)), loss="mse", optimizer="sgd",
+                validation_data=np.zeros((4, 2)))
+
+
+def test_fit_with_an_unknown_loss_or_optimizer_raises():
+    net = MLP([2, 1], ["sigmoid"], rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"unknown loss 'hinge'"):
+        net.fit(np.zeros((4, 2)), np.zeros((4, 1)), loss="hinge", optimizer="sgd")
+    with pytest.raises(ValueError, match=r"unknown optimizer 'rmsprop'"):
+        net.fit(np.zeros((4, 2)), np.zeros((4, 1)), loss="mse", optimizer="rmsprop")
+
+
+def test_from_weights_needs_pairs():
+    with pytest.raises(ValueError, match=r"weights must be a list of \(W, b\) pairs"):
+        MLP.from_weights([np.zeros((2, 2))], ["linear"])
+    with pytest.raises(ValueError, match="at least one"):
+        MLP.from_weights([], [])
+
+
+def test_digit_labels_with_a_sigmoid_bce_head_raise_like_the_article_should_have():
+    """The article's Dense(1, sigmoid) + binary_crossentropy on labels 0-9."""
+    net = MLP([4, 1], ["sigmoid"], rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"y_true has value 3.0 .* outside \[0, 1\]"):
+        net.fit(np.zeros((3, 4)), np.array([[0], [3], [9]]), loss="binary_crossentropy",
+                optimizer="adam")

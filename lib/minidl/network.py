@@ -148,12 +148,14 @@ class MLP:
         b: ``layer 1: bias has shape (3,) but W has 2 output units (W: (2, 2))``.
         """
         dtype = cls._check_dtype(dtype)
-        try:
-            pairs = [(W, b) for W, b in weights]
-        except (TypeError, ValueError):
-            raise ValueError(
-                "weights must be a list of (W, b) pairs, e.g. [(W1, b1), (W2, b2)]"
-            ) from None
+        bad = ValueError("weights must be a list of (W, b) pairs, e.g. [(W1, b1), (W2, b2)]")
+        if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence):
+            raise bad
+        pairs = []
+        for item in weights:
+            if not isinstance(item, (tuple, list)) or len(item) != 2:
+                raise bad
+            pairs.append((item[0], item[1]))
         if not pairs:
             raise ValueError("weights must hold at least one (W, b) pair")
         copied = []
