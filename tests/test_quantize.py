@@ -68,6 +68,28 @@ def test_known_values_affine():
     assert t.q.tolist() == [-128, -28, 127]
 
 
+@settings(max_examples=150, deadline=None)
+@given(arrays, st.integers(2, 8), st.booleans(), st.booleans())
+def test_n_bit_codes_stay_in_range_and_error_is_half_a_step(w, bits, symmetric, per_channel):
+    t = Q.quantize_int(w, bits, axis=-1 if per_channel else None, symmetric=symmetric)
+    lo = -(2 ** (bits - 1)) + (1 if symmetric else 0)
+    assert t.bits == bits and lo <= t.q.min() and t.q.max() <= 2 ** (bits - 1) - 1
+    scale = t.scale if t.axis is None else t.scale.reshape([1] * (w.ndim - 1) + [-1])
+    err = np.abs(Q.dequantize(t) - w)
+    assert np.all(err <= scale / 2 * (1 + 1e-4) + 1e-30)
+
+
+def test_fewer_bits_give_larger_error_and_smaller_size():
+    w = np.random.default_rng(2).normal(size=(256, 64)).astype(np.float32)
+    errs, sizes = [], []
+    for bits in (8, 6, 4, 3, 2):
+        t = Q.quantize_int(w, bits, axis=-1)
+        errs.append(float(np.abs(Q.dequantize(t) - w).mean()))
+        sizes.append(Q.nbytes(t))
+    assert errs == sorted(errs) and sizes == sorted(sizes, reverse=True)
+    assert sizes[2] == 256 * 64 // 2 + 4 * 64  # 4-bit: two codes per byte
+
+
 def test_all_zero_tensor_round_trips_exactly():
     z = np.zeros((3, 2), np.float32)
     for kw in ({}, {"axis": 1}, {"symmetric": False}):
@@ -104,12 +126,14 @@ def test_quantize_params_keeps_biases_float32_and_sizes_add_up():
     base = Q.nbytes(Q.quantize_params(params, "float32"))
     assert base == 4 * (64 * 32 + 32 + 32 * 10 + 10)
     assert Q.nbytes(Q.quantize_params(params, "float16")) == base // 2
-    q8 = Q.quantize_params(params, "int8")
+    q8 = Q.quantize_params(params, "int")
     assert isinstance(q8["W1"], Q.QuantizedTensor) and q8["b1"].dtype == np.float32
     assert Q.nbytes(q8) == (64 * 32 + 4) + 4 * 32 + (32 * 10 + 4) + 4 * 10
-    pc = Q.quantize_params(params, "int8-per-channel")
+    q4 = Q.quantize_params(params, "int", bits=4)
+    assert Q.nbytes(q4) == (64 * 32 // 2 + 4) + 4 * 32 + (32 * 10 // 2 + 4) + 4 * 10
+    pc = Q.quantize_params(params, "int", per_channel=True)
     assert pc["W1"].scale.shape == (32,) and pc["W2"].scale.shape == (10,)
-    back = Q.dequantize_params(Q.quantize_params(params, "int8-affine"))
+    back = Q.dequantize_params(Q.quantize_params(params, "int", symmetric=False))
     assert set(back) == set(params)
     assert all(back[k].dtype == np.float32 and back[k].shape == params[k].shape for k in params)
     assert np.array_equal(back["b1"], params["b1"])
@@ -125,6 +149,8 @@ def test_quantize_params_keeps_biases_float32_and_sizes_add_up():
         (lambda: Q.quantize_int8(np.array(["a"])), "real numeric array"),
         (lambda: Q.quantize_float16(np.array([1e5])), "beyond the float16 range"),
         (lambda: Q.quantize_params({"W": np.ones((2, 2))}, "int4"), "unknown scheme 'int4'"),
+        (lambda: Q.quantize_int(np.ones(3), bits=1), "bits must be an integer from 2 to 8"),
+        (lambda: Q.quantize_int(np.ones(3), bits=16), "bits must be an integer from 2 to 8"),
         (lambda: Q.dequantize(np.array([1, 2], dtype=np.int8)), "QuantizedTensor or a float"),
     ],
 )

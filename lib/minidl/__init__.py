@@ -51,13 +51,15 @@ minidl.params
     embedding_params, layer_norm_params, multi_head_attention_params(d_model, num_heads, ...),
     feed_forward_params, transformer_block_params(d_model, d_ff=None),
     decoder_only_transformer_params(n_layers, d_model, vocab_size, n_ctx, d_ff=None, *,
-    tied_embeddings=True, ...) and ..._breakdown(...) -> dict, bert_params(n_layers, d_model, ...),
+    tied_embeddings=True, ...) and ..._breakdown(...) -> dict, bert_params(n_layers, d_model, ...)
+    and bert_breakdown(...) -> dict,
     PUBLISHED_CONFIGS (BERT, GPT-2, GPT-3 as published), published_config_params(config) -> int
     LANDMARK_MODELS (name, year, published size, source) for chapter 1's figure
 minidl.quantize
-    quantize_float16(w), quantize_int8(w, *, axis=None, symmetric=True) -> QuantizedTensor,
-    dequantize(t) -> float32 array, quantize_params(params, scheme) / dequantize_params(qparams)
-    (schemes float32, float16, int8, int8-per-channel, int8-affine), nbytes(obj) -> int
+    quantize_float16(w), quantize_int(w, bits=8, *, axis=None, symmetric=True) -> QuantizedTensor,
+    quantize_int8(w, ...), dequantize(t) -> float32 array, quantize_params(params, scheme="int", *,
+    bits=8, per_channel=False, symmetric=True) (schemes float32, float16, int) /
+    dequantize_params(qparams), nbytes(obj) -> int (bit-packed codes + scales)
 minidl.report
     markdown_table(headers, rows, align=None) -> str, format_count_zh(n, digits=4) -> str
 """

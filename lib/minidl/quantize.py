@@ -18,14 +18,19 @@ int8, asymmetric (affine)
     ``q = clip(round(w / s) + z, -128, 127)`` with ``s = (max(w, 0) - min(w, 0)) / 255`` and
     integer zero point ``z = round(-128 - min(w, 0) / s)`` (the range always contains 0, so 0.0 is
     exact); ``w' = s * (q - z)``.  Uses all 256 levels, which helps one-sided tensors.
+fewer bits
+    :func:`quantize_int` does the same with ``bits`` from 2 to 8: ``127`` becomes
+    ``2**(bits-1) - 1`` and ``255`` becomes ``2**bits - 1``.  The codes are still held in an int8
+    array; sizes count them as if bit-packed (``ceil(n * bits / 8)`` bytes), which is what a
+    storage format for 4-bit weights does.
 
 Granularity: per tensor (one scale) or per channel (``axis=k``: one scale per index along axis
 ``k``, the statistics taken over all other axes).  For a Keras ``Dense`` kernel ``(D_in, D_out)``
 per-channel means ``axis=-1``: one scale per output unit.
 
-Sizes count the stored payload: the integer (or float16) array plus its float32 scales and
-int32 zero points (zero points are not stored for symmetric schemes).  File-format overhead is
-not counted.
+Sizes count the stored payload: the integer codes (bit-packed) or float16 array, plus float32
+scales and int32 zero points (zero points are not stored for symmetric schemes).  File-format
+overhead is not counted.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ import numpy as np
 __all__ = [
     "QuantizedTensor",
     "quantize_float16",
+    "quantize_int",
     "quantize_int8",
     "dequantize",
     "quantize_params",
@@ -50,11 +56,12 @@ _FLOAT16_MAX = float(np.finfo(np.float16).max)
 
 @dataclass(frozen=True)
 class QuantizedTensor:
-    """An int8 tensor with its scales.
+    """An integer-quantized tensor with its scales.
 
-    ``q``: int8 array of the original shape; ``scale``: float32, shape ``()`` per tensor or
-    ``(shape[axis],)`` per channel; ``zero_point``: int32 of the same shape as ``scale`` (all zero
-    when ``symmetric``); ``axis``: the channel axis (non-negative) or ``None``.
+    ``q``: int8 array of the original shape holding ``bits``-bit codes; ``scale``: float32, shape
+    ``()`` per tensor or ``(shape[axis],)`` per channel; ``zero_point``: int32 of the same shape as
+    ``scale`` (all zero when ``symmetric``); ``axis``: the channel axis (non-negative) or ``None``;
+    ``bits``: 2 to 8.
     """
 
     q: np.ndarray
@@ -62,6 +69,7 @@ class QuantizedTensor:
     zero_point: np.ndarray
     axis: int | None
     symmetric: bool
+    bits: int = 8
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -69,9 +77,11 @@ class QuantizedTensor:
 
     @property
     def nbytes(self) -> int:
-        """Bytes of the payload: int8 values + float32 scales (+ int32 zero points if affine)."""
+        """Bytes of the payload: bit-packed codes (``ceil(size * bits / 8)``) + float32 scales
+        (+ int32 zero points if affine)."""
         extra = 0 if self.symmetric else self.zero_point.nbytes
-        return int(self.q.nbytes + self.scale.nbytes + extra)
+        packed = -(-self.q.size * self.bits // 8)
+        return int(packed + self.scale.nbytes + extra)
 
 
 def _as_finite_float(w, name: str = "w") -> np.ndarray:
@@ -99,12 +109,17 @@ def quantize_float16(w) -> np.ndarray:
     return arr.astype(np.float16)
 
 
-def quantize_int8(w, *, axis: int | None = None, symmetric: bool = True) -> QuantizedTensor:
-    """Quantize ``w`` (any shape) to int8, per tensor (``axis=None``) or per channel along ``axis``.
+def quantize_int(w, bits: int = 8, *, axis: int | None = None,
+                 symmetric: bool = True) -> QuantizedTensor:
+    """Quantize ``w`` (any shape) to ``bits``-bit integers (2 to 8), per tensor (``axis=None``)
+    or per channel along ``axis``.
 
     See the module docstring for the symmetric and asymmetric (affine) formulas.  A tensor (or
     channel) that is all zeros gets scale 1 so that it round-trips exactly.
     """
+    if isinstance(bits, bool) or not isinstance(bits, (int, np.integer)) or not 2 <= bits <= 8:
+        raise ValueError(f"bits must be an integer from 2 to 8, got {bits!r}")
+    bits = int(bits)
     arr = _as_finite_float(w)
     if axis is not None:
         if not isinstance(axis, (int, np.integer)) or not -arr.ndim <= axis < arr.ndim:
@@ -120,15 +135,17 @@ def quantize_int8(w, *, axis: int | None = None, symmetric: bool = True) -> Quan
     arr64 = arr.astype(np.float64)
     if symmetric:
         peak = np.max(np.abs(arr64), axis=reduce_axes, keepdims=True)
-        scale = _stored_scale(peak / 127.0)
+        qmax = 2 ** (bits - 1) - 1
+        scale = _stored_scale(peak / qmax)
         zero = np.zeros_like(scale)
-        q = np.clip(np.rint(arr64 / scale), -127, 127)
+        q = np.clip(np.rint(arr64 / scale), -qmax, qmax)
     else:
         lo = np.minimum(np.min(arr64, axis=reduce_axes, keepdims=True), 0.0)
         hi = np.maximum(np.max(arr64, axis=reduce_axes, keepdims=True), 0.0)
-        scale = _stored_scale((hi - lo) / 255.0)
-        zero = np.clip(np.rint(-128.0 - lo / scale), -128, 127)
-        q = np.clip(np.rint(arr64 / scale) + zero, -128, 127)
+        qmin, qmax = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+        scale = _stored_scale((hi - lo) / (2**bits - 1))
+        zero = np.clip(np.rint(qmin - lo / scale), qmin, qmax)
+        q = np.clip(np.rint(arr64 / scale) + zero, qmin, qmax)
 
     squeeze = (lambda a: a.reshape(())) if axis is None else (lambda a: a.reshape(-1))
     return QuantizedTensor(
@@ -137,7 +154,13 @@ def quantize_int8(w, *, axis: int | None = None, symmetric: bool = True) -> Quan
         zero_point=squeeze(zero).astype(np.int32),
         axis=axis,
         symmetric=symmetric,
+        bits=bits,
     )
+
+
+def quantize_int8(w, *, axis: int | None = None, symmetric: bool = True) -> QuantizedTensor:
+    """``quantize_int(w, 8, axis=axis, symmetric=symmetric)``: the usual 8-bit scheme."""
+    return quantize_int(w, 8, axis=axis, symmetric=symmetric)
 
 
 def _stored_scale(scale: np.ndarray) -> np.ndarray:
@@ -161,20 +184,21 @@ def dequantize(t) -> np.ndarray:
     return arr.astype(np.float32)
 
 
-_SCHEMES = ("float32", "float16", "int8", "int8-per-channel", "int8-affine")
+_SCHEMES = ("float32", "float16", "int")
 
 
-def quantize_params(params: Mapping[str, np.ndarray], scheme: str = "int8", *,
+def quantize_params(params: Mapping[str, np.ndarray], scheme: str = "int", *, bits: int = 8,
+                    per_channel: bool = False, symmetric: bool = True,
                     min_ndim: int = 2) -> dict:
-    """Quantize every array of a ``{name: array}`` dict of weights (e.g. an MLP's ``params`` or
-    the list from ``keras.Model.get_weights()`` turned into a dict).
+    """Quantize every array of a ``{name: array}`` dict of weights (e.g. ``MLP.params``, or
+    ``keras.Model.get_weights()`` turned into a dict).
 
-    ``scheme``: ``"float32"`` (copy, the baseline), ``"float16"``, ``"int8"`` (symmetric, per
-    tensor), ``"int8-per-channel"`` (symmetric, one scale per output unit: last axis) or
-    ``"int8-affine"`` (asymmetric, per tensor).  Arrays with fewer than ``min_ndim`` dimensions
-    (biases, by default) are kept in float32 for the int8 schemes — they are a small fraction of
-    the weights and quantizing them costs accuracy for almost no saving — and stored as float16
-    for ``"float16"``.
+    ``scheme``: ``"float32"`` (copy, the baseline), ``"float16"``, or ``"int"`` — ``bits``-bit
+    integers (:func:`quantize_int`), symmetric or affine, per tensor or ``per_channel`` (one scale
+    per output unit: the last axis, as for a Keras ``Dense`` kernel ``(D_in, D_out)``).  Arrays
+    with fewer than ``min_ndim`` dimensions (biases, by default) stay float32 under ``"int"`` —
+    they are a small fraction of the weights and quantizing them costs accuracy for almost no
+    saving — and become float16 under ``"float16"``.
     """
     if scheme not in _SCHEMES:
         raise ValueError(f"unknown scheme {scheme!r}; choose one of {_SCHEMES}")
@@ -187,12 +211,9 @@ def quantize_params(params: Mapping[str, np.ndarray], scheme: str = "int8", *,
             out[name] = quantize_float16(arr)
         elif arr.ndim < min_ndim:
             out[name] = arr.astype(np.float32)
-        elif scheme == "int8":
-            out[name] = quantize_int8(arr)
-        elif scheme == "int8-per-channel":
-            out[name] = quantize_int8(arr, axis=-1)
         else:
-            out[name] = quantize_int8(arr, symmetric=False)
+            out[name] = quantize_int(arr, bits, axis=-1 if per_channel else None,
+                                     symmetric=symmetric)
     return out
 
 
