@@ -1,0 +1,57 @@
+"""minidl.sphinxext: the book's Sphinx glue (search segmentation and ranking data).
+
+The built site is checked in a browser by tests/test_site.py; these tests pin down the pieces.
+"""
+
+from __future__ import annotations
+
+import pytest
+from minidl.sphinxext import term_counts_by_term
+from minidl.sphinxext.search import (
+    BookChineseSearch,
+    count_terms,
+    domain_terms,
+    load_jieba_dictionary,
+)
+
+
+@pytest.fixture(scope="module")
+def zh():
+    return BookChineseSearch({})
+
+
+def test_the_dictionary_holds_the_terms_readers_search_for():
+    terms = domain_terms()
+    assert len(terms) == len(set(terms)), "zh_terms.txt lists a term twice"
+    for term in ("反向传播", "交叉熵", "长短期记忆", "梯度", "损失函数", "量化"):
+        assert term in terms
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("反向传播", {"反向传播", "反向", "传播"}),
+    ("反向传播算法", {"反向传播", "算法"}),
+    ("交叉熵损失函数", {"交叉熵", "损失函数", "损失", "函数"}),
+    ("长短期记忆网络", {"长短期记忆", "网络"}),
+    ("模型量化", {"量化"}),
+    ("大语言模型", {"大语言模型", "语言模型"}),  # a dictionary word inside a longer token
+    ("LSTM 的梯度", {"LSTM", "梯度"}),
+])
+def test_index_segmentation_keeps_domain_terms_whole(zh, text, words):
+    split = set(zh.split(text))
+    assert words <= split, f"{text!r} split into {sorted(split)}"
+
+
+def test_count_terms_counts_case_insensitively_and_leaves_out_absent_terms():
+    counts = count_terms("梯度的梯度，LSTM 与 lstm", ["梯度", "量化", "LSTM"])
+    assert counts == {"梯度": 2, "lstm": 2}
+    assert count_terms("") == {}
+
+
+def test_term_counts_are_inverted_per_term():
+    per_doc = {"b": {"梯度": 1}, "a": {"梯度": 3, "量化": 2}}
+    assert term_counts_by_term(per_doc) == {"梯度": {"a": 3, "b": 1}, "量化": {"a": 2}}
+
+
+def test_an_extra_dictionary_that_is_not_a_file_is_an_error(tmp_path):
+    with pytest.raises(ValueError, match="no-such.txt"):
+        load_jieba_dictionary(tmp_path / "no-such.txt")
