@@ -134,6 +134,52 @@ def test_epoch_timer_records_one_time_per_epoch():
     assert timer.steady() == pytest.approx(float(np.median(timer.seconds[1:])))
 
 
+@pytest.mark.slow
+def test_train_interleaved_times_every_epoch_of_every_model_and_trains_them():
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+    from minidl.benchmarking import train_interleaved
+    from minidl.seeding import set_seed
+
+    rng = set_seed(0, tensorflow=True)
+    x = rng.random((16, 3)).astype("float32")
+    y = x.sum(axis=1)
+
+    def model():
+        m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        m.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        return m
+
+    models = {"a": model(), "b": model()}
+    before = models["a"].evaluate(x, y, verbose=0)
+    seconds = train_interleaved(models, x, y, epochs=3, batch_size=4)
+    assert set(seconds) == {"a", "b"}
+    assert all(len(v) == 3 and all(s > 0 for s in v) for v in seconds.values())
+    assert models["a"].evaluate(x, y, verbose=0) < before      # it really trained
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"epochs": 0}, "epochs must be a positive integer"),
+    ({"epochs": 1, "batch_size": 0}, "batch_size must be a positive integer"),
+])
+def test_train_interleaved_rejects_bad_counts(kwargs, message):
+    from minidl.benchmarking import train_interleaved
+
+    with pytest.raises(ValueError, match=message):
+        train_interleaved({"m": object()}, np.zeros((2, 1)), np.zeros(2), **kwargs)
+
+
+def test_train_interleaved_needs_matching_samples_and_a_model():
+    from minidl.benchmarking import train_interleaved
+
+    with pytest.raises(ValueError, match="same number of samples, got 2 and 3"):
+        train_interleaved({"m": object()}, np.zeros((2, 1)), np.zeros(3), epochs=1)
+    with pytest.raises(ValueError, match="at least one compiled Keras model"):
+        train_interleaved({}, np.zeros((2, 1)), np.zeros(2), epochs=1)
+
+
 def test_epoch_timer_without_epochs_says_how_to_use_it():
     with pytest.raises(ValueError, match="timer.callback"):
         EpochTimer().steady()

@@ -33,6 +33,7 @@ __all__ = [
     "lstm_weights",
     "compare_lstm",
     "EpochTimer",
+    "train_interleaved",
 ]
 
 
@@ -335,3 +336,37 @@ class EpochTimer:
             raise ValueError("no epoch was timed: pass timer.callback() to model.fit")
         later = self.seconds[1:] or self.seconds
         return float(np.median(later))
+
+
+def train_interleaved(models: dict, x, y, *, epochs: int, batch_size: int = 32,
+                      shuffle: bool = True) -> dict[str, list[float]]:
+    """Train several compiled Keras models one epoch at a time, in alternation; time each epoch.
+
+    Each round calls ``model.fit(x, y, epochs=1, ...)`` once per model, in the order given, so a
+    burst of load from another process slows every model's epoch of that round alike.  The first
+    round includes tracing and graph building (Keras reuses the traced step afterwards).
+
+    Parameters
+    ----------
+    models: name -> compiled Keras model taking ``x``.
+    x: (N, T, D) inputs; y: (N,) or (N, k) targets, the same for every model.
+    epochs: rounds (epochs per model); batch_size: as in ``fit`` (the same for all models).
+
+    Returns
+    -------
+    name -> list of ``epochs`` floats, the wall-clock seconds of each epoch.
+    """
+    if not models:
+        raise ValueError("models must name at least one compiled Keras model")
+    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if len(x) != len(y):
+        raise ValueError(f"x and y need the same number of samples, got {len(x)} and {len(y)}")
+    seconds: dict[str, list[float]] = {name: [] for name in models}
+    for _ in range(epochs):
+        for name, model in models.items():
+            start = time.perf_counter()
+            model.fit(x, y, epochs=1, batch_size=batch_size, shuffle=shuffle, verbose=0)
+            seconds[name].append(time.perf_counter() - start)
+    return seconds
