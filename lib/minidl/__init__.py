@@ -62,6 +62,12 @@ minidl.quantize
     dequantize_params(qparams), nbytes(obj) -> int (bit-packed codes + scales)
 minidl.report
     markdown_table(headers, rows, align=None) -> str, format_count_zh(n, digits=4) -> str
+minidl.information  (natural log unless base=...; distributions along the last axis)
+    entropy(p, *, base=None) -> (...), kl_divergence(p, q, *, base=None) -> (...);
+    H(p, q) = entropy(p) + kl_divergence(p, q) with H(p, q) = losses.categorical_crossentropy
+minidl.evaluation
+    train_val_test_split(x, y, *, val_size, test_size, rng) -> (x_train, y_train, x_val, y_val,
+    x_test, y_test)
 """
 
 from minidl.seeding import set_seed

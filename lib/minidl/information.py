@@ -66,7 +66,7 @@ def entropy(p, *, base: float | None = None) -> np.ndarray:
     """
     p = _as_distribution(p, "p")
     safe = np.where(p > 0, p, 1.0)  # 0 log 0 = 0
-    return -np.sum(p * _log(safe, base), axis=-1)
+    return 0.0 - np.sum(p * _log(safe, base), axis=-1)  # 0.0 - x: no negative zero
 
 
 def kl_divergence(p, q, *, base: float | None = None) -> np.ndarray:
