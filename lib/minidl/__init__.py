@@ -62,6 +62,9 @@ minidl.quantize
     dequantize_params(qparams), nbytes(obj) -> int (bit-packed codes + scales)
 minidl.report
     markdown_table(headers, rows, align=None) -> str, format_count_zh(n, digits=4) -> str
+minidl.signals
+    synthetic_rhythms(n, *, steps=40, noise=0.3, rng) -> (x (n, steps, 1), y (n,)), RHYTHM_BANDS,
+    RHYTHM_NAMES, zero_crossings(x) -> (N, 1)
 minidl.information  (natural log unless base=...; distributions along the last axis)
     entropy(p, *, base=None) -> (...), kl_divergence(p, q, *, base=None) -> (...);
     H(p, q) = entropy(p) + kl_divergence(p, q) with H(p, q) = losses.categorical_crossentropy
