@@ -99,8 +99,9 @@ def test_mlp_backward_matches_gradient_tape_float64(sizes, acts, loss, from_logi
     assert relative_error(dx, tape_grads[-1].numpy()) <= 1e-9
 
 
-TF_ACT = {"sigmoid": tf.sigmoid, "tanh": tf.tanh, "relu": tf.nn.relu,
-          "linear": tf.identity, "softmax": tf.nn.softmax}
+# keras.activations (not tf.nn): their sigmoid/softmax outputs carry the logits, so Keras's
+# cross-entropies use the fused logits form exactly as minidl does and as a Keras model does.
+TF_ACT = {name: keras.activations.get(name) for name in A.NAMES}
 
 
 @settings(max_examples=25, deadline=None)

@@ -135,8 +135,12 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:
+    """``z - logsumexp(z)``; the largest term's exp(0) = 1 is taken out of the sum and the rest
+    goes through ``log1p``, so confident predictions keep full relative precision."""
     shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(safe_exp(shifted).sum(axis=-1, keepdims=True))
+    e = safe_exp(shifted)
+    np.put_along_axis(e, np.argmax(z, axis=-1)[..., np.newaxis], 0.0, axis=-1)
+    return shifted - np.log1p(e.sum(axis=-1, keepdims=True))
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
