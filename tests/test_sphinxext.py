@@ -1,4 +1,4 @@
-"""minidl.sphinxext: the book's Sphinx glue (search segmentation and ranking data).
+"""minidl.sphinxext: the book's Sphinx glue (search segmentation, ranking data, CJK lines).
 
 The built site is checked in a browser by tests/test_site.py; these tests pin down the pieces.
 """
@@ -6,7 +6,12 @@ The built site is checked in a browser by tests/test_site.py; these tests pin do
 from __future__ import annotations
 
 import pytest
+from docutils import frontend, nodes
+from docutils.parsers import rst
+from docutils.utils import new_document
+
 from minidl.sphinxext import term_counts_by_term
+from minidl.sphinxext.cjk import JoinCjkLineBreaks, join_cjk_lines
 from minidl.sphinxext.search import (
     BookChineseSearch,
     count_terms,
@@ -55,3 +60,24 @@ def test_term_counts_are_inverted_per_term():
 def test_an_extra_dictionary_that_is_not_a_file_is_an_error(tmp_path):
     with pytest.raises(ValueError, match="no-such.txt"):
         load_jieba_dictionary(tmp_path / "no-such.txt")
+
+
+@pytest.mark.parametrize(("text", "joined"), [
+    ("反向传播、\n均方误差", "反向传播、均方误差"),
+    ("前文  \n  后文", "前文后文"),
+    ("用\nKeras 训练", "用\nKeras 训练"),  # next to Latin text the break stays a space
+    ("English\nprose", "English\nprose"),
+    ("“引文”\n——破折号", "“引文”——破折号"),
+])
+def test_line_breaks_between_chinese_characters_are_removed(text, joined):
+    assert join_cjk_lines(text) == joined
+
+
+def test_line_breaks_are_joined_across_inline_markup_but_not_in_code():
+    doc = new_document("test", frontend.get_default_settings(rst.Parser))
+    para = nodes.paragraph("", "", nodes.Text("本书是\n"), nodes.strong("", "可执行"),
+                           nodes.Text("\n的重写，\n"), nodes.literal("", "代码\n代码"),
+                           nodes.Text("\nKeras 与\n中文"))
+    doc += para
+    JoinCjkLineBreaks(doc).apply()
+    assert para.astext() == "本书是可执行的重写，\n代码\n代码\nKeras 与中文"

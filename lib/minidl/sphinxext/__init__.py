@@ -16,6 +16,8 @@ What it does
 * **Long outputs** (``minidl_collapse_output_lines``, default 30): a code cell output with more
   text lines than this is collapsed behind a "显示输出" toggle, with MyST-NB's own ``hide-output``
   machinery (the same as tagging the cell ``hide-output``).  ``0`` turns this off.
+* **Chinese line breaks** (:mod:`minidl.sphinxext.cjk`): a source line break between two Chinese
+  characters is removed, so it is neither drawn as a space nor splits a word for the search index.
 * **A clean console**: Sphinx 7.4 lists an inline script that an extension adds after the builder
   started twice (once with filename ``None``, once with ``''``); sphinx-thebe's
   ``const THEBE_JS_URL = ...`` is such a script, so every page threw "Identifier 'THEBE_JS_URL' has
@@ -33,9 +35,11 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from minidl.sphinxext.cjk import JoinCjkLineBreaks
 from minidl.sphinxext.search import BookChineseSearch, count_terms
 
-__all__ = ["setup", "count_terms", "BookChineseSearch", "CollapseLongOutputs"]
+__all__ = ["setup", "count_terms", "BookChineseSearch", "CollapseLongOutputs",
+           "JoinCjkLineBreaks"]
 
 _SKIP_TEXT_IN = (nodes.literal_block, nodes.raw, nodes.comment, nodes.literal)
 
@@ -195,6 +199,7 @@ class CollapseLongOutputs(SphinxPostTransform):
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("minidl_collapse_output_lines", 30, "env", [int])
     app.add_search_language(BookChineseSearch)
+    app.add_transform(JoinCjkLineBreaks)
     app.connect("env-before-read-docs", _init_counts)
     app.connect("doctree-read", _collect_counts)
     app.connect("env-purge-doc", _purge_counts)
@@ -204,4 +209,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)  # after all additions
     app.add_post_transform(CollapseLongOutputs)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True,
-            "env_version": 1}
+            "env_version": 2}
