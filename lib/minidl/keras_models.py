@@ -1,0 +1,181 @@
+"""The article's Keras LSTM model, the corrected one, and a NumPy re-computation of both (chapter 5).
+
+- :func:`article_model` — section 5 of the article as written: three ``LSTM(128,
+  activation='relu')`` layers, ``Dense(1, activation='sigmoid')``, compiled with ``adam``,
+  ``binary_crossentropy`` and ``metrics=['accuracy']``.  Only the Keras 3 syntax changes
+  (``keras.Input`` instead of the deprecated ``input_shape=`` argument).
+- :func:`lstm_classifier` — the corrected model for ten classes: ``tanh`` LSTM layers (Keras's
+  default, eligible for cuDNN on a GPU), ``Dense(num_classes)`` logits,
+  ``SparseCategoricalCrossentropy(from_logits=True)``, Adam, accuracy.  Built and compiled under a
+  ``tf.distribute`` strategy when one is given, so ``model.fit`` trains data-parallel.
+- :func:`numpy_predict` — the model's output computed by :mod:`minidl.lstm` and
+  :mod:`minidl.layers` from the model's own weights, without Keras.
+
+Shapes: inputs ``x: (N, T, D)`` (batch, steps, features); outputs ``(N, units of the last Dense)``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from minidl.activations import get as _get_activation
+from minidl.layers import dense_forward
+from minidl.lstm import lstm_forward
+
+__all__ = ["article_model", "lstm_classifier", "numpy_predict"]
+
+
+def _keras():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+
+    return keras
+
+
+def _check_positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def article_model(features: int = 28):
+    """The article's model, compiled as the article compiles it.
+
+    features: input features per step (28 for MNIST rows, as in the article's
+    ``input_shape=(None, 28)``; 8 for the offline 8×8 digits).  The number of steps is left open
+    (``None``), as in the article.  Returns a compiled ``keras.Sequential``; output (N, 1).
+    """
+    features = _check_positive_int("features", features)
+    keras = _keras()
+    model = keras.Sequential([
+        keras.Input(shape=(None, features)),
+        keras.layers.LSTM(128, activation="relu", return_sequences=True),
+        keras.layers.LSTM(128, activation="relu", return_sequences=True),
+        keras.layers.LSTM(128, activation="relu"),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: int = 10, *,
+                    units: int = 128, layers: int = 1, learning_rate: float = 1e-3,
+                    strategy=None):
+    """The corrected sequence classifier: LSTM(tanh) layers, then ``Dense(num_classes)`` logits.
+
+    Parameters
+    ----------
+    steps, features: input shape (T, D) per sample; ``steps=None`` accepts any length.
+    num_classes: output units (class scores are logits: no softmax in the model).
+    units: LSTM units H per layer; layers: number of stacked LSTM layers.
+    learning_rate: Adam's step size, a number or a ``keras.optimizers.schedules`` schedule.
+    strategy: a ``tf.distribute.Strategy`` (e.g. ``MirroredStrategy``) or None; when given, the
+        model is built and compiled in ``strategy.scope()``, so ``fit`` splits each batch across
+        its devices.
+
+    Returns a compiled ``keras.Sequential``: loss ``SparseCategoricalCrossentropy(from_logits=
+    True)`` on integer labels (N,), metric ``accuracy``; output (N, num_classes) logits.
+    """
+    if steps is not None:
+        steps = _check_positive_int("steps", steps)
+    features = _check_positive_int("features", features)
+    num_classes = _check_positive_int("num_classes", num_classes)
+    units = _check_positive_int("units", units)
+    layers = _check_positive_int("layers", layers)
+    keras = _keras()
+    if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule) and not (
+            isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool)
+            and learning_rate > 0):
+        raise ValueError(f"learning_rate must be a positive number or a learning-rate schedule, "
+                         f"got {learning_rate!r}")
+
+    def build():
+        stack = [keras.Input(shape=(steps, features))]
+        for i in range(layers):
+            stack.append(keras.layers.LSTM(units, return_sequences=i < layers - 1))
+        stack.append(keras.layers.Dense(num_classes))
+        model = keras.Sequential(stack)
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                      metrics=["accuracy"])
+        return model
+
+    if strategy is None:
+        return build()
+    with strategy.scope():
+        return build()
+
+
+def _activation_name(layer, key):
+    name = layer.get_config()[key]
+    if isinstance(name, dict):  # a serialised activation object
+        name = name.get("config", {}).get("name", name.get("class_name"))
+    return "linear" if name is None else name
+
+
+def numpy_predict(model, x, *, batch_size: int = 1024):
+    """The output of a Keras model of ``LSTM`` and ``Dense`` layers, computed with minidl.
+
+    model: a built Keras model whose layers, in order, are LSTMs (any activations minidl.lstm
+    knows, ``return_sequences`` as configured) and Dense layers; x: (N, T, D).
+    Returns the model's output as float32 NumPy array — for :func:`lstm_classifier` the class
+    logits (N, num_classes), for :func:`article_model` the sigmoid output (N, 1); equal to
+    ``model.predict(x)`` up to float32 rounding.
+
+    Raises ``ValueError`` for a layer it does not know (the message names it) or an input whose
+    shape does not fit the first layer.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 3:
+        raise ValueError(f"x must be (N, T, D), got shape {x.shape}")
+    batch_size = _check_positive_int("batch_size", batch_size)
+    plan = []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "InputLayer":
+            continue
+        if kind == "LSTM":
+            cfg = layer.get_config()
+            if cfg.get("go_backwards") or cfg.get("stateful"):
+                raise ValueError(f"layer {layer.name!r}: go_backwards/stateful LSTMs are not "
+                                 "supported by numpy_predict")
+            w = layer.get_weights()
+            if not cfg.get("use_bias", True):
+                w.append(np.zeros(w[0].shape[1], w[0].dtype))
+            plan.append(("lstm", w, _activation_name(layer, "activation"),
+                         _activation_name(layer, "recurrent_activation"),
+                         bool(cfg.get("return_sequences"))))
+        elif kind == "Dense":
+            w = layer.get_weights()
+            if len(w) == 1:
+                w.append(np.zeros(w[0].shape[1], w[0].dtype))
+            plan.append(("dense", w, _activation_name(layer, "activation")))
+        else:
+            raise ValueError(f"numpy_predict knows LSTM and Dense layers, not {kind} "
+                             f"(layer {layer.name!r})")
+    if not plan:
+        raise ValueError("the model has no LSTM or Dense layer")
+    if plan[0][0] == "lstm" and plan[0][1][0].shape[0] != x.shape[2]:
+        raise ValueError(f"x has {x.shape[2]} features (x: {x.shape}) but the first LSTM expects "
+                         f"{plan[0][1][0].shape[0]} (kernel: {plan[0][1][0].shape})")
+
+    outputs = []
+    for start in range(0, x.shape[0], batch_size):
+        h = x[start:start + batch_size]
+        for step in plan:
+            if step[0] == "lstm":
+                _, weights, act, ract, return_sequences = step
+                h_seq, h_last, _, _ = lstm_forward(h, *weights, activation=act,
+                                                   recurrent_activation=ract)
+                h = h_seq if return_sequences else h_last
+            else:
+                _, (W, b), act = step
+                if h.ndim != 2:
+                    raise ValueError(f"Dense after a sequence output (shape {h.shape}) is not "
+                                     "supported by numpy_predict")
+                f, _ = _get_activation(act)
+                h = f(dense_forward(h, W, b)[0])
+        outputs.append(np.asarray(h, np.float32))
+    return np.concatenate(outputs)

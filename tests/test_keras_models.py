@@ -1,0 +1,180 @@
+"""minidl.keras_models: the article's model exactly as written (Keras 3 syntax), the corrected
+classifier, minidl's NumPy forward equal to model.predict, data-parallel training under
+MirroredStrategy on two logical CPUs, and the whole chapter-5 code path on synthetic MNIST."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from minidl.data import load_digit_sequences  # noqa: E402
+from minidl.keras_models import article_model, lstm_classifier, numpy_predict  # noqa: E402
+from minidl.params import dense_params, lstm_params  # noqa: E402
+from minidl.seeding import set_seed  # noqa: E402
+
+
+def _lstms(model):
+    return [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
+
+
+def test_article_model_is_the_article_code_in_keras3_syntax():
+    model = article_model()
+    lstms = _lstms(model)
+    assert [layer.units for layer in lstms] == [128, 128, 128]
+    assert [layer.get_config()["activation"] for layer in lstms] == ["relu"] * 3
+    assert [layer.return_sequences for layer in lstms] == [True, True, False]
+    dense = model.layers[-1]
+    assert isinstance(dense, keras.layers.Dense)
+    assert (dense.units, dense.get_config()["activation"]) == (1, "sigmoid")
+    assert model.input_shape == (None, None, 28)
+    assert model.loss == "binary_crossentropy"
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
+    # The article's "large model": 343,681 parameters, by formula and by Keras.
+    expected = lstm_params(28, 128) + 2 * lstm_params(128, 128) + dense_params(128, 1)
+    assert model.count_params() == expected == 343_681
+    assert article_model(features=8).count_params() == expected - 4 * 128 * 20
+
+
+def test_lstm_classifier_is_tanh_with_logits_and_sparse_crossentropy():
+    model = lstm_classifier(8, 8, units=32, layers=2)
+    lstms = _lstms(model)
+    assert [layer.get_config()["activation"] for layer in lstms] == ["tanh", "tanh"]
+    assert [layer.get_config()["recurrent_activation"] for layer in lstms] == ["sigmoid"] * 2
+    assert [layer.return_sequences for layer in lstms] == [True, False]
+    dense = model.layers[-1]
+    assert (dense.units, dense.get_config()["activation"]) == (10, "linear")
+    assert isinstance(model.loss, keras.losses.SparseCategoricalCrossentropy)
+    assert model.loss.get_config()["from_logits"] is True
+    assert model.input_shape == (None, 8, 8)
+    assert model.count_params() == lstm_params(8, 32) + lstm_params(32, 32) + dense_params(32, 10)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"units": 0}, "units must be a positive integer"),
+    ({"layers": 1.5}, "layers must be a positive integer"),
+    ({"learning_rate": -1e-3}, "learning_rate must be a positive number"),
+    ({"steps": 0}, "steps must be a positive integer"),
+])
+def test_lstm_classifier_bad_arguments_raise_value_error(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        lstm_classifier(**{"features": 8, **kwargs})
+
+
+@pytest.mark.parametrize("build", [
+    lambda: article_model(features=5),
+    lambda: lstm_classifier(None, 5, units=16, layers=2),
+])
+def test_numpy_predict_equals_keras_predict(build):
+    set_seed(0, tensorflow=True)
+    model = build()
+    rng = np.random.default_rng(0)
+    # Perturb the weights (incl. biases) so the check does not rely on Keras's initial zeros.
+    model.set_weights([w + 0.2 * rng.standard_normal(w.shape).astype(w.dtype)
+                       for w in model.get_weights()])
+    x = rng.random((70, 7, 5), dtype=np.float32)
+    expected = model.predict(x, verbose=0)
+    ours = numpy_predict(model, x, batch_size=32)   # several batches, the last one partial
+    assert ours.shape == expected.shape and ours.dtype == np.float32
+    np.testing.assert_allclose(ours, expected, atol=1e-5, rtol=1e-5)
+
+
+def test_numpy_predict_rejects_unknown_layers_and_wrong_inputs():
+    model = keras.Sequential([keras.Input((3, 2)), keras.layers.LSTM(4), keras.layers.Dropout(0.5),
+                              keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match="knows LSTM and Dense layers, not Dropout"):
+        numpy_predict(model, np.zeros((1, 3, 2)))
+    model = lstm_classifier(3, 2, units=4)
+    with pytest.raises(ValueError, match=r"x has 5 features .* first LSTM expects 2"):
+        numpy_predict(model, np.zeros((1, 3, 5)))
+    with pytest.raises(ValueError, match=r"x must be \(N, T, D\)"):
+        numpy_predict(model, np.zeros((3, 2)))
+
+
+def _write_fake_mnist(path, n_train, n_test, seed=0):
+    """Synthetic data in keras.datasets.mnist's format: each label draws a bright row band, so
+    the classes are learnable from rows."""
+    rng = np.random.default_rng(seed)
+
+    def images(n):
+        y = rng.integers(0, 10, n)
+        x = rng.integers(0, 60, (n, 28, 28))
+        for i, label in enumerate(y):
+            x[i, 2 * label + 3: 2 * label + 7] = 255
+        return x.astype(np.uint8), y.astype(np.uint8)
+
+    (xa, ya), (xb, yb) = images(n_train), images(n_test)
+    np.savez(path, x_train=xa, y_train=ya, x_test=xb, y_test=yb)
+
+
+@pytest.mark.slow
+def test_chapter5_code_path_runs_on_28x28_mnist_file(tmp_path):
+    """Chapter 5's calls, in order, on a small synthetic mnist.npz (28 steps x 28 features)."""
+    path = tmp_path / "mnist.npz"
+    _write_fake_mnist(path, n_train=320, n_test=64)
+    data = load_digit_sequences(path=path, seed=0)
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = data.train, data.validation, data.test
+    steps, features = data.info["steps"], data.info["features"]
+    assert (steps, features) == (28, 28)
+
+    set_seed(0, tensorflow=True)
+    article = article_model(features)
+    article.fit(x_train[:64], y_train[:64], epochs=1, batch_size=32, verbose=0)
+    loss, acc = article.evaluate(x_test, y_test, batch_size=32, verbose=0)
+    assert np.isfinite(loss) and 0 <= acc <= 1
+
+    model = lstm_classifier(steps, features, units=16)
+    history = model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=1,
+                        batch_size=32, verbose=0)
+    assert set(history.history) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
+    scores = numpy_predict(model, x_test)
+    assert scores.shape == (len(y_test), 10)
+    np.testing.assert_allclose(scores, model.predict(x_test, verbose=0), atol=1e-5, rtol=1e-5)
+
+
+MIRRORED_SCRIPT = textwrap.dedent("""
+    import json, os
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()])
+    from minidl.data import load_digit_sequences
+    from minidl.keras_models import lstm_classifier
+    from minidl.seeding import set_seed
+
+    data = load_digit_sequences("digits", seed=0)
+    (x, y), (xv, yv), (xt, yt) = data.train, data.validation, data.test
+    result = {"devices": [d.name for d in tf.config.list_logical_devices("CPU")]}
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    result["replicas"] = strategy.num_replicas_in_sync
+    for name, strat in (("one", None), ("mirrored", strategy)):
+        set_seed(0, tensorflow=True)
+        model = lstm_classifier(8, 8, units=32, learning_rate=5e-3, strategy=strat)
+        model.fit(x, y, epochs=6, batch_size=64, verbose=0)
+        result[name] = float(model.evaluate(xt, yt, verbose=0)[1])
+        result[name + "_variable"] = type(model.trainable_variables[0].value).__name__
+    print("RESULT " + json.dumps(result))
+""")
+
+
+@pytest.mark.slow
+def test_mirrored_strategy_on_two_logical_cpus_trains_like_one_device():
+    # Logical devices must be configured before TensorFlow initialises its devices, so this runs
+    # in a fresh interpreter.
+    proc = subprocess.run([sys.executable, "-c", MIRRORED_SCRIPT], capture_output=True,
+                          text=True, timeout=600)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    assert proc.returncode == 0 and lines, proc.stderr[-3000:]
+    result = json.loads(lines[-1][len("RESULT "):])
+    assert len(result["devices"]) == 2 and result["replicas"] == 2
+    # Same kind of result: both learn the digits far above chance (10%), within a few points.
+    assert result["one"] > 0.8 and result["mirrored"] > 0.8, result
+    assert abs(result["one"] - result["mirrored"]) < 0.1, result
