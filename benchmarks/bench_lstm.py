@@ -9,6 +9,7 @@ products of the per-step size (N, H) @ (H, 4H) (the ceiling of a step-by-step re
 from __future__ import annotations
 
 from _common import Row
+
 from minidl.benchmarking import compare_lstm, matmul_gflops
 
 SIZES = {"n": 256, "t": 28, "d": 28, "h": 128}

@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 import pytest
+
 from minidl.benchmarking import (
     EpochTimer,
     compare_lstm,
@@ -65,8 +66,9 @@ def test_matmul_gflops_is_positive_and_finite():
 
 
 def test_blas_threads_limits_numpy_blas_inside_only():
-    from minidl.benchmarking import blas_threads
     from threadpoolctl import threadpool_info
+
+    from minidl.benchmarking import blas_threads
 
     def blas():
         return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
@@ -122,6 +124,7 @@ def test_epoch_timer_records_one_time_per_epoch():
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
+
     from minidl.seeding import set_seed
 
     rng = set_seed(0, tensorflow=True)
@@ -140,6 +143,7 @@ def test_train_interleaved_times_every_epoch_of_every_model_and_trains_them():
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
+
     from minidl.benchmarking import train_interleaved
     from minidl.seeding import set_seed
 
