@@ -57,7 +57,7 @@ EXPECTED_SEARCH = {
 SCREENSHOT_PAGE = "chapters/04-math" if "chapters/04-math" in toc_entries() else "index"
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 ENABLE = ("install a system Chromium and a CJK font to run the browser tests: "
