@@ -138,7 +138,7 @@ def test_bert_base_count_matches_keras_style_construction():
 @pytest.mark.parametrize("config", P.PUBLISHED_CONFIGS, ids=lambda c: c.name)
 def test_published_configs_recompute_within_two_percent_except_gpt2_paper_small(config):
     """The formula reproduces every published size within 2 %, except the GPT-2 paper's 117M and
-    345M, which OpenAI's model card later corrected to 124M and 355M."""
+    345M; OpenAI's later GPT-2 model card gives 124M and 355M for them."""
     ours = P.published_config_params(config)
     rel = abs(ours / config.published_params - 1)
     if config.name in ("GPT-2 117M", "GPT-2 345M"):
