@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from minidl.information import entropy, kl_divergence
 from scipy.special import entr, rel_entr
+
+from minidl.information import entropy, kl_divergence
 
 
 def _random_distributions(rng, shape):
