@@ -51,6 +51,8 @@ EXPECTED_SEARCH = {
     "长短期记忆": "chapters/05-lstm-mnist",
     "LSTM": "chapters/05-lstm-mnist",
     "量化": "chapters/08-trends",
+    "均方误差": "chapters/04-math",
+    "勘误": "chapters/11-errata",
 }
 
 #: The page whose screenshot a maintainer looks at (the index page until chapter 4 exists).

@@ -4,8 +4,9 @@
  * searchtools.js.  See lib/minidl/sphinxext/search.py for the reasons.
  */
 /* boost: points added for a query term on the page that uses it most (Sphinx scores a title
- * match 15 and a plain term match 5). */
-var MINIDL_SEARCH = { terms: [], maxLen: 0, boost: 20 };
+ * match 15 and a plain term match 5); titleBoost: points for a page whose own title (the chapter
+ * title, not a section's) contains the term: the chapter named after a term comes first. */
+var MINIDL_SEARCH = { terms: [], maxLen: 0, boost: 20, titleBoost: 30 };
 
 /* Split the query like the index was split: Latin runs stay whole (Sphinx stems them later);
  * each run of Chinese characters is cut by longest match against the index's vocabulary, so every
@@ -54,14 +55,19 @@ function splitQuery(query) {
   return out;
 }
 
-/* Rank pages that use a query term often above pages that mention it in passing.
- * MINIDL_TERM_COUNTS ({term: {docname: count}}) is written into the search page by the extension. */
+/* Rank the chapter named after a query term first, then pages that use the term often above
+ * pages that mention it in passing.  MINIDL_TERM_COUNTS ({term: {docname: count}}) is written into
+ * the search page by the extension. */
 if (typeof Scorer !== "undefined") {
   const sphinxScore = Scorer.score;
   Scorer.score = (result) => {
     let score = sphinxScore ? sphinxScore(result) : result[4];
     const counts = (typeof MINIDL_TERM_COUNTS !== "undefined") ? MINIDL_TERM_COUNTS : {};
+    const index = (typeof Search !== "undefined" && Search._index) ? Search._index : null;
+    const at = index ? index.docnames.indexOf(result[0]) : -1;
+    const pageTitle = at >= 0 ? String(index.titles[at]).toLowerCase() : "";
     for (const term of new Set(MINIDL_SEARCH.terms)) {
+      if (pageTitle.includes(term)) score += MINIDL_SEARCH.titleBoost;
       const perDoc = counts[term];
       if (!perDoc || !perDoc[result[0]]) continue;
       const most = Math.max(...Object.values(perDoc));

@@ -14,10 +14,12 @@ splits the reader's query in the browser only at spaces and punctuation.  A quer
   query is segmented by longest match against the index's own vocabulary, so every query word is
   a word the index knows (反向传播算法 -> 反向传播 + 算法).
 * **Ranking**: Sphinx scores every page that contains a term the same (unless the term is in a
-  title).  :func:`count_terms` counts each dictionary term per page while the book is read; the
-  search page receives these counts and ``search.js`` adds up to ``MINIDL_SEARCH.boost`` (20)
-  points per query term, in proportion to the page's count relative to the page that uses the
-  term most, so the chapter that is *about* 梯度 comes before chapters that mention it.
+  title).  ``search.js`` adds ``MINIDL_SEARCH.titleBoost`` (30) points per query term that the
+  page's own title contains (the chapter named after the term comes first), and up to
+  ``MINIDL_SEARCH.boost`` (20) points per query term in proportion to the page's count of it
+  relative to the page that uses it most (:func:`count_terms` counts each dictionary term per page
+  while the book is read; the search page receives the counts), so the chapter that is *about*
+  梯度 comes before chapters that mention it.
 """
 
 from __future__ import annotations
