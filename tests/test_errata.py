@@ -306,6 +306,18 @@ def test_chapter2_and_9_show_the_same_parameter_counts():
     assert g2["ch2_bert_block_share"] == pytest.approx(INDEPENDENT["bert_block_share"], rel=1e-12)
 
 
+def test_chapter6_medical_backbones_are_below_the_article_threshold(table):
+    g = chapter_glue("06-applications")
+    # Keras's applications table lists the full models (1000-class top) as 23.9M and 8.1M.
+    assert round((g["ch6_inception_params"] + dense_params(2048, 1000)) / 1e6, 1) == 23.9
+    assert round((g["ch6_densenet_params"] + dense_params(1024, 1000)) / 1e6, 1) == 8.1
+    assert max(g["ch6_inception_params"], g["ch6_densenet_params"]) < 1e8
+    assert g["ch6_dalle_zh"] == "120 亿"          # 12B parameters (Ramesh et al., 2021)
+    for key in ("ch6_inception_params", "ch6_densenet_params"):
+        assert f"06-applications.ipynb::{key}:," in table["6.3"][3]
+    assert "06-applications.ipynb::ch6_dalle_zh:s" in table["6.2"][3]
+
+
 def test_chapter8_quantisation_row_pastes_chapter8_values(table):
     g = chapter_glue("08-trends")
     assert 0.25 <= g["ch8_int8pc_ratio"] < 0.3    # int8 weights: a quarter, plus scales and biases
