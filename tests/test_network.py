@@ -300,6 +300,20 @@ def test_float32_network_stays_float32():
     assert all(g.dtype == np.float32 for g in net.grads.values())
 
 
+def test_single_sample_loss_promotes_its_target_like_its_input():
+    net = MLP([2, 3, 2], ["sigmoid", "sigmoid"], rng=np.random.default_rng(0))
+    x, t = np.array([1.0, 2.0]), np.array([0.9, 0.95])
+    assert net.loss(x, t, "mse") == net.loss(x[None], t[None], "mse")
+    single = net.loss_and_grads(x, t, "mse")
+    grads = {k: g.copy() for k, g in net.grads.items()}
+    assert single == net.loss_and_grads(x[None], t[None], "mse")
+    for k, g in net.grads.items():
+        np.testing.assert_array_equal(g, grads[k])
+    clf = MLP([2, 3], ["softmax"], rng=np.random.default_rng(0))
+    assert clf.loss(x, 2, "sparse_categorical_crossentropy") == clf.loss(
+        x[None], np.array([2]), "sparse_categorical_crossentropy")
+
+
 # ----------------------------------------------------------------------------------- bad input
 def test_article_single_theta_with_3_element_bias_raises_a_readable_message():
     theta = np.array([[1.0, 2.0], [3.0, 4.0]])

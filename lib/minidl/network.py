@@ -314,6 +314,7 @@ class MLP:
         x: (N, D_in); y: targets as the loss expects them (e.g. (N,) ints for sparse CE).
         """
         _, fn, _, fused = self._loss_parts(loss, from_logits)
+        y = _batch_targets(x, y)
         y_hat, inter = self.forward(x, return_intermediates=True)
         if fused:
             return float(np.mean(fn(y, inter[f"Z{self.n_layers}"], from_logits=True)))
@@ -331,6 +332,7 @@ class MLP:
         cross-entropy use the fused gradient from the logits (module docstring).
         """
         _, fn, grad, fused = self._loss_parts(loss, from_logits)
+        y = _batch_targets(x, y)
         y_hat, inter = self.forward(x, return_intermediates=True)
         if fused:
             z = inter[f"Z{self.n_layers}"]
@@ -433,3 +435,13 @@ class MLP:
     def predict(self, x) -> np.ndarray:
         """``forward(x)``: the network's output (N, D_out) for x (N, D_in)."""
         return self.forward(x)
+
+
+def _batch_targets(x, y):
+    """A single sample x (D_in,) is promoted to (1, D_in); promote its target the same way.
+
+    y: (D_out,) targets or a scalar label for one sample -> (1, D_out) or (1,); batches unchanged.
+    """
+    if np.ndim(x) == 1:
+        return np.asarray(y)[np.newaxis, ...]
+    return y
