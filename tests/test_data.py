@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from minidl import data as data_module
 from minidl.data import load_digit_sequences
 

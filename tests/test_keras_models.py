@@ -15,6 +15,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+
 from minidl.data import load_digit_sequences  # noqa: E402
 from minidl.keras_models import article_model, lstm_classifier, numpy_predict  # noqa: E402
 from minidl.params import dense_params, lstm_params  # noqa: E402
@@ -44,8 +45,10 @@ def test_article_model_is_the_article_code_in_keras3_syntax():
 
 
 def test_lstm_classifier_is_tanh_with_logits_and_sparse_crossentropy():
-    model = lstm_classifier(8, 8, units=32, layers=2)
+    model = lstm_classifier(8, 8, units=32, layers=2, dropout=0.25)
     lstms = _lstms(model)
+    assert [layer.dropout for layer in lstms] == [0.25, 0.25]
+    assert [layer.recurrent_dropout for layer in lstms] == [0, 0]   # keeps cuDNN eligibility
     assert [layer.get_config()["activation"] for layer in lstms] == ["tanh", "tanh"]
     assert [layer.get_config()["recurrent_activation"] for layer in lstms] == ["sigmoid"] * 2
     assert [layer.return_sequences for layer in lstms] == [True, False]
@@ -62,6 +65,7 @@ def test_lstm_classifier_is_tanh_with_logits_and_sparse_crossentropy():
     ({"layers": 1.5}, "layers must be a positive integer"),
     ({"learning_rate": -1e-3}, "learning_rate must be a positive number"),
     ({"steps": 0}, "steps must be a positive integer"),
+    ({"dropout": 1.0}, r"dropout must be in \[0, 1\)"),
 ])
 def test_lstm_classifier_bad_arguments_raise_value_error(kwargs, match):
     with pytest.raises(ValueError, match=match):

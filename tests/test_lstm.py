@@ -13,6 +13,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
+
 from minidl import activations  # noqa: E402
 from minidl.gradcheck import numerical_gradient, relative_error  # noqa: E402
 from minidl.lstm import ACTIVATIONS, lstm_backward, lstm_forward  # noqa: E402

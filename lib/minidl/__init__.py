@@ -71,6 +71,22 @@ minidl.information  (natural log unless base=...; distributions along the last a
 minidl.evaluation
     train_val_test_split(x, y, *, val_size, test_size, rng) -> (x_train, y_train, x_val, y_val,
     x_test, y_test)
+minidl.lstm  (weights exactly keras.layers.LSTM(H).get_weights(), gate order i, f, c, o)
+    lstm_forward(x (N, T, D), kernel (D, 4H), recurrent_kernel (H, 4H), bias (4H,), h0=None,
+    c0=None, activation="tanh", recurrent_activation="sigmoid", *, threads=None) -> (h_seq
+    (N, T, H), h_last (N, H), c_last (N, H), cache); lstm_backward(dh_seq, cache, dh_last=None,
+    dc_last=None, *, threads=None) -> {"dx", "dkernel", "drecurrent_kernel", "dbias", "dh0",
+    "dc0"}; ACTIVATIONS (names: sigmoid, tanh, relu, linear)
+minidl.data  (chapter 5)
+    load_digit_sequences(source="auto"|"mnist"|"digits", *, path=None, validation_fraction=0.1,
+    test_fraction=0.2, seed=0, timeout=3.0, verbose=True) -> DigitSequences(train, validation,
+    test: (x (N, T, D) float32 in [0, 1], y (N,) int64), info: dict); mnist_cache_path()
+minidl.keras_models  (chapter 5; Keras imported on first call)
+    article_model(features=28) -> the article's compiled 3 x LSTM(128, relu) + Dense(1, sigmoid);
+    lstm_classifier(steps=None, features=28, num_classes=10, *, units=128, layers=1,
+    learning_rate=1e-3, dropout=0.0, strategy=None) -> compiled LSTM(tanh) + Dense(num_classes)
+    logits, SparseCategoricalCrossentropy(from_logits=True), Adam; numpy_predict(model, x, *,
+    batch_size=1024) -> model output (N, units of last Dense) computed by minidl
 """
 
 from minidl.seeding import set_seed

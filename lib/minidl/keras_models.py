@@ -1,4 +1,4 @@
-"""The article's Keras LSTM model, the corrected one, and a NumPy re-computation of both (chapter 5).
+"""The article's Keras LSTM model, the corrected one, and a NumPy recomputation (chapter 5).
 
 - :func:`article_model` — section 5 of the article as written: three ``LSTM(128,
   activation='relu')`` layers, ``Dense(1, activation='sigmoid')``, compiled with ``adam``,
@@ -62,7 +62,7 @@ def article_model(features: int = 28):
 
 def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: int = 10, *,
                     units: int = 128, layers: int = 1, learning_rate: float = 1e-3,
-                    strategy=None):
+                    dropout: float = 0.0, strategy=None):
     """The corrected sequence classifier: LSTM(tanh) layers, then ``Dense(num_classes)`` logits.
 
     Parameters
@@ -71,6 +71,9 @@ def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: i
     num_classes: output units (class scores are logits: no softmax in the model).
     units: LSTM units H per layer; layers: number of stacked LSTM layers.
     learning_rate: Adam's step size, a number or a ``keras.optimizers.schedules`` schedule.
+    dropout: fraction of each LSTM layer's inputs dropped while training (Keras's ``dropout``;
+        unlike ``recurrent_dropout`` it keeps the layer eligible for cuDNN).  No effect on
+        ``predict``.
     strategy: a ``tf.distribute.Strategy`` (e.g. ``MirroredStrategy``) or None; when given, the
         model is built and compiled in ``strategy.scope()``, so ``fit`` splits each batch across
         its devices.
@@ -84,6 +87,8 @@ def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: i
     num_classes = _check_positive_int("num_classes", num_classes)
     units = _check_positive_int("units", units)
     layers = _check_positive_int("layers", layers)
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
     keras = _keras()
     if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule) and not (
             isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool)
@@ -94,7 +99,8 @@ def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: i
     def build():
         stack = [keras.Input(shape=(steps, features))]
         for i in range(layers):
-            stack.append(keras.layers.LSTM(units, return_sequences=i < layers - 1))
+            stack.append(keras.layers.LSTM(units, dropout=dropout,
+                                           return_sequences=i < layers - 1))
         stack.append(keras.layers.Dense(num_classes))
         model = keras.Sequential(stack)
         model.compile(optimizer=keras.optimizers.Adam(learning_rate),
