@@ -32,6 +32,10 @@ def run(quick: bool = False) -> list[Row]:
         Row(p, "fwd+bwd NumPy", r["numpy_train_s"] * 1e3, "ms"),
         Row(p, "fwd+bwd Keras tf.function+GradientTape", r["keras_train_s"] * 1e3, "ms"),
         Row(p, "fwd+bwd NumPy/Keras", r["train_ratio"], "x", "<= 1.0", r["train_ratio"] <= 1.0),
+        Row(p, "forward NumPy/Keras, fastest rounds", r["forward_ratio_fastest"], "x",
+            note="ratio of each side's fastest round: the rounds least disturbed by other "
+                 "processes, an estimate for an idle machine"),
+        Row(p, "fwd+bwd NumPy/Keras, fastest rounds", r["train_ratio_fastest"], "x"),
         Row(p, "forward NumPy", r["numpy_forward_gflops"], "GFLOP/s",
             note="LSTM GFLOP/s count the matrix products only (2*N*T*(D+H)*4H forward, 3x that "
                  "for fwd+bwd)"),

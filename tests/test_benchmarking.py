@@ -109,7 +109,8 @@ def test_compare_lstm_times_the_same_computation_on_both_sides():
     r = compare_lstm(4, 3, 2, 5, repeat=2)
     assert (r["n"], r["t"], r["d"], r["h"]) == (4, 3, 2, 5)
     for key in ("numpy_forward_s", "keras_forward_s", "numpy_train_s", "keras_train_s",
-                "forward_ratio", "train_ratio", "numpy_forward_gflops", "keras_train_gflops"):
+                "forward_ratio", "train_ratio", "forward_ratio_fastest", "train_ratio_fastest",
+                "numpy_forward_gflops", "keras_train_gflops"):
         assert math.isfinite(r[key]) and r[key] > 0, key
     assert all(len(v) == 2 for v in r["times"].values())
     # NumPy and Keras computed the same forward pass and the same gradients (float32).

@@ -227,7 +227,9 @@ def compare_lstm(n: int = 256, t: int = 28, d: int = 28, h: int = 128, *, repeat
     dict with the sizes, ``flops_forward`` (:func:`lstm_matmul_flops`), median seconds
     ``numpy_forward_s``, ``keras_forward_s``, ``numpy_train_s``, ``keras_train_s`` (train =
     forward + backward), the medians of the per-round ratios ``forward_ratio`` and
-    ``train_ratio`` (NumPy / Keras: below 1 means NumPy is faster), achieved GFLOP/s of each,
+    ``train_ratio`` (NumPy / Keras: below 1 means NumPy is faster), the ratios of each side's
+    fastest round ``forward_ratio_fastest`` and ``train_ratio_fastest`` (the rounds least
+    disturbed by other processes: an estimate for an idle machine), achieved GFLOP/s of each,
     the per-round ``times``, and ``max_abs_diff_forward`` / ``max_rel_diff_grads`` between the
     two sides' results.
     """
@@ -294,6 +296,8 @@ def compare_lstm(n: int = 256, t: int = 28, d: int = 28, h: int = 128, *, repeat
         "numpy_train_s": med["numpy_train"], "keras_train_s": med["keras_train"],
         "forward_ratio": ratio("numpy_forward", "keras_forward"),
         "train_ratio": ratio("numpy_train", "keras_train"),
+        "forward_ratio_fastest": min(times["numpy_forward"]) / min(times["keras_forward"]),
+        "train_ratio_fastest": min(times["numpy_train"]) / min(times["keras_train"]),
         "numpy_forward_gflops": flops / med["numpy_forward"] / 1e9,
         "keras_forward_gflops": flops / med["keras_forward"] / 1e9,
         "numpy_train_gflops": 3 * flops / med["numpy_train"] / 1e9,
