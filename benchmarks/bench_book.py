@@ -38,26 +38,36 @@ def _make_step(target: str, junit: Path) -> tuple[float, subprocess.CompletedPro
 
 
 def _junit(path: Path) -> tuple[dict, dict[str, float]]:
-    """(counts, seconds per file) from a pytest JUnit XML report."""
-    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    """(counts, seconds per file) from a pytest JUnit XML report.
+
+    ``counts`` also holds ``failed``: the first few failing tests as ``file::name``.
+    """
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0, "failed": []}
     per_file: dict[str, float] = defaultdict(float)
     if not path.exists():
         return counts, per_file
     root = ET.parse(path).getroot()
     for suite in root.iter("testsuite"):
-        for key in counts:
+        for key in ("tests", "failures", "errors", "skipped"):
             counts[key] += int(suite.get(key, 0))
     for case in root.iter("testcase"):
         # nbval items are "chapters/NN-slug.ipynb::Cell k" -> classname "chapters.NN-slug.ipynb"
         cls = case.get("classname", "")
         per_file[cls.removeprefix("chapters.")] += float(case.get("time", 0.0))
+        if case.find("failure") is not None or case.find("error") is not None:
+            counts["failed"].append(f"{cls.removeprefix('chapters.')}::{case.get('name')}")
     return counts, dict(per_file)
 
 
 def _status(proc, counts) -> str:
     failed = counts["failures"] + counts["errors"]
-    return (f"exit {proc.returncode}; {counts['tests']} tests, {failed} failed, "
+    text = (f"exit {proc.returncode}; {counts['tests']} tests, {failed} failed, "
             f"{counts['skipped']} skipped")
+    if counts["failed"]:
+        more = len(counts["failed"]) - 5
+        tail = f", {more} more" if more > 0 else ""
+        text += " (" + ", ".join(counts["failed"][:5]) + tail + ")"
+    return text
 
 
 def run(quick: bool = False) -> list[Row]:
