@@ -3,7 +3,8 @@
 #   make test     the whole suite: library, pairing, nbval (re-execution), strict build, browser
 #   make execute  re-execute chapters/*.md into their paired .ipynb (after editing a chapter)
 #   make lab      open the chapters in JupyterLab (jupytext keeps .md and .ipynb in sync)
-#   make bench    benchmarks (benchmarks/), prints a table
+#   make bench    benchmarks (benchmarks/), prints a table; `make bench PIECES="lstm models"` runs
+#                 some (lstm, models, book, gpu), BENCH_ARGS=--quick tries them out quickly
 #   make clean    remove build outputs (keeps .venv)
 
 PYTHON ?= python3
@@ -56,8 +57,10 @@ execute: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/
 
+# Never called by `make test` (timings are reported, not asserted); the `book` piece runs
+# `make test-lib` and `make test-notebooks` itself.
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(BENCH_ARGS) $(PIECES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests benchmarks
