@@ -1,4 +1,5 @@
-"""Run the benchmarks and print one table: `make bench`, or `python benchmarks/run.py [piece ...]`.
+"""Run the benchmarks and print one table: `make bench [PIECES="lstm models"]`, or
+`python benchmarks/run.py [piece ...]`.
 
 Pieces (default: all, in this order):
   lstm    minidl.lstm (NumPy) vs keras.layers.LSTM, forward and forward+backward, GFLOP/s
