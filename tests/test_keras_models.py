@@ -179,6 +179,8 @@ def test_mirrored_strategy_on_two_logical_cpus_trains_like_one_device():
     assert proc.returncode == 0 and lines, proc.stderr[-3000:]
     result = json.loads(lines[-1][len("RESULT "):])
     assert len(result["devices"]) == 2 and result["replicas"] == 2
+    # The model's weights really are mirrored across the two devices.
+    assert result["mirrored_variable"] == "MirroredVariable", result
     # Same kind of result: both learn the digits far above chance (10%), within a few points.
-    assert result["one"] > 0.8 and result["mirrored"] > 0.8, result
+    assert result["one"] > 0.6 and result["mirrored"] > 0.6, result
     assert abs(result["one"] - result["mirrored"]) < 0.1, result
