@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+from importlib.metadata import metadata, version
 
 import nbformat
 import numpy as np
@@ -145,8 +146,19 @@ def independent_values() -> dict[str, float]:
                                  + dense_params(128, 1))
     v["article_model_vs_large"] = v["article_model_params"] / 1e8
     v["eval_steps"] = -(-10_000 // 32)
-    v["accuracy_numerator"] = 29
+    # the only k/n with n <= 64 (two batches of 32) within half a unit of 0.9063
+    fractions = {(k // math.gcd(k, n), n // math.gcd(k, n)) for n in range(1, 65)
+                 for k in range(n + 1) if abs(k / n - 0.9063) <= 0.00005}
+    assert fractions == {(29, 32)}, fractions
+    v["accuracy_numerator"], v["accuracy_denominator"] = 29, 32
     v["accuracy_fraction"] = 29 / 32
+    # Python (and Keras's progress bar) rounds half to even: 0.90625 -> '0.9062'.  The smallest
+    # number of images with an accuracy that prints as 0.9063: the first n with a k in
+    # [0.90625 n, 0.90635 n), allowing for the tie at exactly 0.90625.
+    n = 1
+    while not any(f"{k / n:.4f}" == "0.9063" for k in range(math.ceil(0.90625 * n), n + 1)):
+        n += 1
+    v["fewest_images_for_09063"] = n
     v["bce_label9"] = -(9 * math.log(0.999) + (1 - 9) * math.log(1 - 0.999))
     d, layers, vocab, ctx = 12288, 96, 50257, 2048
     v["gpt3_params"] = layers * (12 * d * d + 13 * d) + vocab * d + ctx * d + 2 * d
@@ -160,6 +172,9 @@ def independent_values() -> dict[str, float]:
 
 
 INDEPENDENT = independent_values()
+# text values: what `pip install tensorflow` gives today (the article asks for Python 3.7)
+TEXT = {"tf_version": version("tensorflow"),
+        "tf_requires_python": metadata("tensorflow")["Requires-Python"]}
 
 # item id -> (value name, how the table shows it)
 SHOWN = {
@@ -173,10 +188,12 @@ SHOWN = {
     "4.18": [("ce", "下为 {:.4f}"), ("ce_weight0_term", "-\\ln 0.9 = {:.4f}")],
     "4.19": [("ce_middle_step", "其值为 {:.4f}")],
     "4.20": [("mse", "= {:.4f}"), ("mse_as_written", "算得 {:.4f}")],
-    "5.6": [("bce_label9", "损失已是 {:.2f}")],
-    "5.8": [("eval_steps", "= {:d} 步")],
-    "5.9": [("accuracy_numerator", "恰好是 {:d}/32"), ("accuracy_fraction", "= {:.5f}")],
-    "5.10": [("article_model_params", "只有 {:,} 个参数"), ("article_model_vs_large", "的 {:.2%}")],
+    "5.7": [("bce_label9", "损失已是 {:.2f}")],
+    "5.9": [("eval_steps", "= {:d} 步")],
+    "5.11": [("accuracy_numerator", "准确率是 {:d}/"), ("accuracy_denominator", "/{:d} = "),
+             ("accuracy_fraction", "= {:.5f}"),
+             ("fewest_images_for_09063", "至少要评估 {:d} 张图")],
+    "5.12": [("article_model_params", "只有 {:,} 个参数"), ("article_model_vs_large", "的 {:.2%}")],
     "2.1": [("dense_2_3_params", "有 {:d} = 2×3 + 3")],
     "8.2": [("gpt3_fp16_gb", "就要 {:.0f} GB")],
     "2.2": [("bert_base_params", "BERT-Base 的 {:,} 个"), ("bert_block_share", "中 {:.1%} 属于")],
@@ -194,10 +211,18 @@ SHOWN_VECTORS = {
 # --------------------------------------------------------------------------- the errata page
 def test_every_value_the_page_computes_is_checked_here(glue):
     page = {k.removeprefix("errata_") for k in glue if not k.startswith("errata_n_")}
-    assert page == set(INDEPENDENT), (
-        f"values glued by the errata page but not recomputed here: {sorted(page - set(INDEPENDENT))}; "
-        f"recomputed here but no longer glued: {sorted(set(INDEPENDENT) - page)}"
+    checked = set(INDEPENDENT) | set(TEXT)
+    assert page == checked, (
+        f"values glued by the errata page but not recomputed here: {sorted(page - checked)}; "
+        f"recomputed here but no longer glued: {sorted(checked - page)}"
     )
+
+
+def test_python_requirement_is_read_from_the_installed_tensorflow(glue, table):
+    for name, value in TEXT.items():
+        assert glue[f"errata_{name}"] == value
+        assert value in table["5.3"][3], f"item 5.3 should show {value!r}"
+    assert not re.search(r"3\.[0-7]\b", TEXT["tf_requires_python"]), "3.7 would be enough again"
 
 
 @pytest.mark.parametrize("name", sorted(INDEPENDENT))
@@ -216,7 +241,8 @@ def test_table_shows_the_independent_value(table, item):
         if "d}" in fmt or "{:," in fmt:
             value = int(round(value))
         expected = fmt.format(value)
-        assert expected in text, f"item {item} should show {expected!r} ({name}); its row is:\n{text}"
+        assert expected in text, (
+            f"item {item} should show {expected!r} ({name}); its row is:\n{text}")
 
 
 @pytest.mark.parametrize("item", sorted(SHOWN_VECTORS))
@@ -236,7 +262,8 @@ def test_delta_h_is_shown_in_scientific_notation(table):
 def test_parameter_counts_of_gpt3_and_bert_are_shown_in_chinese_units(table):
     text = " ".join(table["1.3"])
     gpt3, bert = INDEPENDENT["gpt3_params"], INDEPENDENT["bert_base_params"]
-    assert f"GPT-3 有 {gpt3 / 1e8:.4g} 亿" in text and f"BERT-Base 有 {bert / 1e8:.4g} 亿" in text, text
+    assert f"GPT-3 有 {gpt3 / 1e8:.4g} 亿" in text, text
+    assert f"BERT-Base 有 {bert / 1e8:.4g} 亿" in text, text
     assert 1e8 <= bert < gpt3 < 1e12, "the article's examples must lie in its 数亿至数千亿 range"
 
 
@@ -250,8 +277,9 @@ def test_counts_agree_with_the_table(glue, table):
         n_err, n_dub, n_ok)
     beyond = sum("审计之外" in v and not v.startswith("无误") for v in verdicts)
     assert glue["errata_n_beyond_audit"] == beyond
-    s4 = sum(v.startswith("错误") for k, v in zip(table, verdicts) if k.startswith("4."))
-    s5 = sum(v.startswith("错误") for k, v in zip(table, verdicts) if k.startswith("5."))
+    by_item = dict(zip(table, verdicts, strict=True))
+    s4 = sum(v.startswith("错误") for k, v in by_item.items() if k.startswith("4."))
+    s5 = sum(v.startswith("错误") for k, v in by_item.items() if k.startswith("5."))
     assert (glue["errata_n_errors_s4"], glue["errata_n_errors_s5"]) == (s4, s5)
 
 
@@ -281,7 +309,7 @@ def resnet50_keras_params() -> int:
         return k * k * c_in * c_out + c_out
 
     n, c_in = conv(7, 3, 64) + 4 * 64, 64
-    for blocks, f in zip((3, 4, 6, 3), (64, 128, 256, 512)):
+    for blocks, f in zip((3, 4, 6, 3), (64, 128, 256, 512), strict=True):
         for b in range(blocks):
             if b == 0:
                 n += conv(1, c_in, 4 * f) + 4 * 4 * f
@@ -300,7 +328,8 @@ def test_chapter1_vision_models_are_below_the_article_threshold():
 
 def test_chapter2_and_9_show_the_same_parameter_counts():
     g2, g9 = chapter_glue("02-concepts"), chapter_glue("09-faq")
-    assert g2["ch2_article_params"] == g9["ch9_article_params"] == INDEPENDENT["article_model_params"]
+    n = INDEPENDENT["article_model_params"]
+    assert g2["ch2_article_params"] == g9["ch9_article_params"] == n
     assert g2["ch2_dense_count"] == INDEPENDENT["dense_2_3_params"]
     assert g2["ch2_bert_base_total"] == INDEPENDENT["bert_base_params"]
     assert g2["ch2_bert_block_share"] == pytest.approx(INDEPENDENT["bert_block_share"], rel=1e-12)
@@ -326,6 +355,32 @@ def test_chapter8_quantisation_row_pastes_chapter8_values(table):
         assert f"08-trends.ipynb::{key}:" in table["8.1"][3]
 
 
+def test_chapter5_shows_the_same_values():
+    g = chapter_glue("05-lstm-mnist")
+    assert g["ch5_mnist_test_steps"] == INDEPENDENT["eval_steps"]
+    assert g["ch5_article_params"] == INDEPENDENT["article_model_params"]
+    # chapter 5 asks Keras (float32) for the same binary cross-entropy
+    assert g["ch5_bce_negative"] == pytest.approx(INDEPENDENT["bce_label9"], abs=1e-3)
+    assert g["ch5_near_fraction"] == "29/32"
+    assert g["ch5_near_value"] == INDEPENDENT["accuracy_fraction"]
+    assert g["ch5_keras_prints"] == f"{29 / 32:.4f}" == "0.9062"
+    assert g["ch5_fewest_images"] == INDEPENDENT["fewest_images_for_09063"]
+
+
+def test_chapter5_values_pasted_into_the_table(table):
+    g = chapter_glue("05-lstm-mnist")
+    assert 0.1 < g["ch5_binary_ceiling"] < 0.3       # ten roughly balanced classes: about 1/5
+    assert g["ch5_article_loss"] < 0                  # BCE with labels above 1 goes negative
+    assert g["ch5_relu_h200"] > 1e3 > 1 > g["ch5_tanh_h200"]
+    assert g["ch5_distinct_values"] > 2               # grey levels, not a binary encoding
+    pasted = {"5.4": ["ch5_distinct_values"], "5.6": ["ch5_relu_h200", "ch5_tanh_h200"],
+              "5.7": ["ch5_article_loss"], "5.10": ["ch5_binary_ceiling"]}
+    for item, keys in pasted.items():
+        for key in keys:
+            assert f"05-lstm-mnist.ipynb::{key}:" in table[item][3], (
+                f"item {item} should paste {key}")
+
+
 CH4_SCALARS = {
     "ch4_thetaX_0": "thetaX_0", "ch4_thetaX_1": "thetaX_1", "ch4_sigma1": "sigma1",
     "ch4_sigma3": "sigma3", "ch4_sigma10": "sigma10", "ch4_sigma_prime_max": "sigma_prime_max",
@@ -346,23 +401,26 @@ CH4_VECTORS = {  # chapter 4 glues these as printed arrays
 def test_chapter4_shows_the_same_value(key):
     g = chapter_glue("04-math")
     assert g[key] == pytest.approx(INDEPENDENT[CH4_SCALARS[key]], abs=1e-9), (
-        f"chapter 4 glues {key} = {g[key]!r}; the errata table shows {INDEPENDENT[CH4_SCALARS[key]]!r}"
+        f"chapter 4 glues {key} = {g[key]!r}; "
+        f"the errata table shows {INDEPENDENT[CH4_SCALARS[key]]!r}"
     )
 
 
 @pytest.mark.parametrize("key", sorted(CH4_VECTORS))
 def test_chapter4_shows_the_same_vector(key):
-    shown = np.array([float(x) for x in re.findall(r"-?\d+\.\d+(?:e[-+]\d+)?", chapter_glue("04-math")[key])])
+    text = chapter_glue("04-math")[key]
+    shown = np.array([float(x) for x in re.findall(r"-?\d+\.\d+(?:e[-+]\d+)?", text)])
     name = CH4_VECTORS[key]
     expected = np.array([INDEPENDENT[f"{name}_0"], INDEPENDENT[f"{name}_1"]])
-    decimals = max(len(x.split(".")[1]) for x in re.findall(r"\d+\.\d+", chapter_glue("04-math")[key]))
-    assert shown.shape == (2,) and np.allclose(shown, expected, rtol=0, atol=0.51 * 10.0 ** -decimals), (
+    decimals = max(len(x.split(".")[1]) for x in re.findall(r"\d+\.\d+", text))
+    half_unit = 0.51 * 10.0 ** -decimals
+    assert shown.shape == (2,) and np.allclose(shown, expected, rtol=0, atol=half_unit), (
         f"chapter 4 shows {key} = {shown}; recomputed {expected}"
     )
 
 
 def test_chapter4_gradient_step_with_the_article_sign_increases_the_loss(table):
-    """Chapter 4's 2-3-2 network, one step of size 0.5 with (ŷ - t) and with the article's (t - ŷ)."""
+    """Chapter 4's 2-3-2 network: one step of 0.5 with (ŷ - t) and with the article's (t - ŷ)."""
     W1 = np.array([[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]])
     W2 = np.array([[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]])
     b1, b2 = np.zeros(3), np.zeros(2)
@@ -376,15 +434,16 @@ def test_chapter4_gradient_step_with_the_article_sign_increases_the_loss(table):
 
     loss0, grads = loss_and_grads(W1, b1, W2, b2)
     params = (W1, b1, W2, b2)
-    down = loss_and_grads(*(p - 0.5 * g for p, g in zip(params, grads)))[0]
-    up = loss_and_grads(*(p + 0.5 * g for p, g in zip(params, grads)))[0]
+    down = loss_and_grads(*(p - 0.5 * g for p, g in zip(params, grads, strict=True)))[0]
+    up = loss_and_grads(*(p + 0.5 * g for p, g in zip(params, grads, strict=True)))[0]
     g = chapter_glue("04-math")
     assert g["ch4_loss_before_step"] == pytest.approx(loss0, abs=1e-9)
     assert g["ch4_loss_after_correct_step"] == pytest.approx(down, abs=1e-9)
     assert g["ch4_loss_after_article_step"] == pytest.approx(up, abs=1e-9)
     assert down < loss0 < up
     row = table["4.13"][3]
-    for key in ("ch4_loss_before_step", "ch4_loss_after_article_step", "ch4_loss_after_correct_step"):
+    for key in ("ch4_loss_before_step", "ch4_loss_after_article_step",
+                "ch4_loss_after_correct_step"):
         assert f"04-math.ipynb::{key}:.6f" in row, f"item 4.13 does not paste {key} from chapter 4"
 
 
@@ -410,7 +469,8 @@ REFERENCES = {
             "EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks", "2019"),
     "R.4": ("brown2020language", ["Brown"], "Language Models are Few-Shot Learners", "2020"),
     "R.5": ("howard2020deep", ["Howard", "Gugger"],
-            "Deep Learning for Coders with fastai and PyTorch: AI Applications Without a PhD", "2020"),
+            "Deep Learning for Coders with fastai and PyTorch: AI Applications Without a PhD",
+            "2020"),
     "R.6": ("goodfellow2016deep", ["Goodfellow", "Bengio", "Courville"], "Deep Learning", "2016"),
     "R.7": ("vaswani2017attention", ["Vaswani", "Shazeer"], "Attention Is All You Need", "2017"),
     "R.8": ("geron2019hands", ["Géron"],
