@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+
 from minidl import activations as A  # noqa: E402
 from minidl import losses as L  # noqa: E402
 from minidl.gradcheck import numerical_gradient, relative_error  # noqa: E402

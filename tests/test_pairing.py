@@ -42,7 +42,7 @@ def test_md_and_ipynb_have_identical_cells(md):
     src_cells, nb_cells = _cells(source), _cells(executed)
     if src_cells == nb_cells:
         return
-    for i, (a, b) in enumerate(zip(src_cells, nb_cells)):
+    for i, (a, b) in enumerate(zip(src_cells, nb_cells, strict=False)):
         if a != b:
             pytest.fail(
                 f"{rel} and {nb_path.name} differ at cell {i} ({a[0]} vs {b[0]}):\n"

@@ -12,6 +12,7 @@ import os
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from minidl import params as P
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
 from minidl import quantize as Q
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, width=32)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from minidl.report import format_count_zh, markdown_table
 
 

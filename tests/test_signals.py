@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from minidl.signals import RHYTHM_BANDS, synthetic_rhythms, zero_crossings
 
 

@@ -10,6 +10,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from minidl import activations as A
 from minidl import losses as L
 from minidl import symbolic as S
