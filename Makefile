@@ -45,7 +45,7 @@ test-notebooks: $(STAMP)
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 900 \
 	  -o testpaths= -o addopts= $(NOTEBOOKS)
 
-test: test-lib test-notebooks
+test: lint test-lib test-notebooks
 
 # `make execute` runs every chapter; `make execute CHAPTER=04-math` runs one.
 execute: $(STAMP)
