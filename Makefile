@@ -14,7 +14,9 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
+# Notebooks must run with matplotlib's inline backend (as in Jupyter): with MPLBACKEND=Agg a glued
+# figure has no PNG and nbval fails.  Never pass a caller's MPLBACKEND down to the kernels.
+unexport MPLBACKEND
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 SOURCES   := $(sort $(wildcard chapters/*.md))
@@ -41,7 +43,7 @@ test-lib: $(STAMP)
 
 # nbval, strict mode: every stored output must equal a fresh execution.
 test-notebooks: $(STAMP)
-	PYTHONPATH=tests $(PY) -m pytest -q -p nbval_stderr --nbval --nbval-current-env \
+	PYTHONPATH=tests $(PY) -m pytest -q -p nbval_plugin --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 900 \
 	  -o testpaths= -o addopts= $(NOTEBOOKS)
 
