@@ -1,0 +1,41 @@
+from pathlib import Path
+
+import pytest
+
+from minidl import bibliography as B
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bib():
+    return B.load(ROOT / "tests")  # found in a parent folder
+
+
+def test_plain_turns_latex_accents_and_braces_into_text():
+    assert B.plain("{G}{\\'e}ron") == "Géron"
+    assert B.plain("{EfficientNet}: Rethinking") == "EfficientNet: Rethinking"
+
+
+def test_corrected_references_read_back(bib):
+    tan = bib.entries["tan2019efficientnet"]
+    assert B.last_names(tan) == ["Tan", "Le"]
+    assert B.authors(tan) == "Tan、Le"
+    assert B.identifier(bib.entries["kingma2014auto"]) == "arXiv:1312.6114"
+    assert B.plain(bib.entries["brown2020language"].fields["title"]) == (
+        "Language Models are Few-Shot Learners")
+
+
+def test_long_author_lists_are_shortened(bib):
+    assert B.authors(bib.entries["brown2020language"]).endswith(" 等")
+
+
+def test_venue_prefers_the_conference_or_journal(bib):
+    assert B.venue(bib.entries["tan2019efficientnet"]) != ""
+
+
+def test_missing_bibliography_and_role_are_clear_errors(tmp_path, bib):
+    with pytest.raises(ValueError, match="no references.bib"):
+        B.load(tmp_path)
+    with pytest.raises(ValueError, match="no 'editor' field"):
+        B.last_names(bib.entries["tan2019efficientnet"], "editor")
