@@ -1,6 +1,7 @@
 # The book's commands.  Everything runs inside .venv, created on first use.
 #   make book     build the site into _build/html from the committed notebook outputs
-#   make test     the whole suite: library, pairing, nbval (re-execution), strict build, browser
+#   make test     the whole suite: lint, library, pairing, nbval (re-execution), strict build, browser
+#   make test-fast  the unit tests of minidl only (tests/minidl, without the slow ones): under a minute
 #   make execute  re-execute chapters/*.md into their paired .ipynb (after editing a chapter)
 #   make lab      open the chapters in JupyterLab (jupytext keeps .md and .ipynb in sync)
 #   make bench    benchmarks (benchmarks/), prints a table; `make bench PIECES="lstm models"` runs
@@ -21,7 +22,7 @@ unexport MPLBACKEND
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 SOURCES   := $(sort $(wildcard chapters/*.md))
 
-.PHONY: install book test test-lib test-notebooks execute lab bench lint clean
+.PHONY: install book test test-fast test-lib test-notebooks execute lab bench lint clean
 
 install: $(STAMP)
 
@@ -37,14 +38,19 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
 
-# Library, pairing and strict-build tests (and the browser suite when Chromium is present).
+# Library (tests/minidl, tests/bookkit) and book tests (tests/book: pairing, independent checks,
+# strict build, and the browser suite when Chromium is present).
 test-lib: $(STAMP)
 	$(PY) -m pytest tests -q
 
+# The quick loop while working on minidl: its unit tests, less those marked slow.
+test-fast: $(STAMP)
+	$(PY) -m pytest tests/minidl -q -m "not slow"
+
 # nbval, strict mode: every stored output must equal a fresh execution.
 test-notebooks: $(STAMP)
-	PYTHONPATH=tests $(PY) -m pytest -q -p nbval_plugin --nbval --nbval-current-env \
-	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 900 \
+	PYTHONPATH=tests/plugins $(PY) -m pytest -q -p nbval_plugin --nbval --nbval-current-env \
+	  --nbval-sanitize-with tests/plugins/nbval_sanitize.cfg --nbval-cell-timeout 900 \
 	  -o testpaths= -o addopts= $(NOTEBOOKS)
 
 test: lint test-lib test-notebooks
@@ -64,8 +70,11 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH_ARGS) $(PIECES)
 
+# ruff, then import-linter's contracts (pyproject.toml): minidl never imports bookkit, Sphinx,
+# jieba or pybtex, and neither package has an import cycle.
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis chapters/.ipynb_checkpoints

@@ -34,7 +34,7 @@ def run(quick: bool = False) -> list[Row]:
         print("gpu: skipped (TensorFlow sees no GPU)")
         return [Row("gpu", "cuDNN tanh vs relu LSTM", "skipped", "",
                     note="no GPU visible to TensorFlow on this machine")]
-    from minidl.benchmarking import EpochTimer
+    from bookkit.benchmarking import EpochTimer
     from minidl.seeding import set_seed
 
     rng = set_seed(0, tensorflow=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from _common import Row
 
-from minidl.benchmarking import compare_lstm, matmul_gflops
+from bookkit.benchmarking import compare_lstm, matmul_gflops
 
 SIZES = {"n": 256, "t": 28, "d": 28, "h": 128}
 

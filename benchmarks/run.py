@@ -42,7 +42,7 @@ def main(argv=None) -> int:
         parser.error(f"unknown piece(s) {', '.join(unknown)}; choose from {', '.join(PIECES)}")
     pieces = args.pieces or PIECES
 
-    from minidl.benchmarking import machine_info
+    from bookkit.benchmarking import machine_info
 
     machine = machine_info()
     print(f"machine: {machine['cpu']}, {machine['cores']} cores, load average "

@@ -60,12 +60,6 @@ minidl.quantize
     quantize_int8(w, ...), dequantize(t) -> float32 array, quantize_params(params, scheme="int", *,
     bits=8, per_channel=False, symmetric=True) (schemes float32, float16, int) /
     dequantize_params(qparams), nbytes(obj) -> int (bit-packed codes + scales)
-minidl.report
-    markdown_table(headers, rows, align=None) -> str, format_count_zh(n, digits=4) -> str
-minidl.bibliography  (references.bib as plain text; chapters 10 and 11)
-    load(start=None) -> pybtex BibliographyData, plain(latex) -> str,
-    last_names(entry, role="author") -> list, authors(entry) -> 'Tan、Le' or 'X 等',
-    venue(entry) -> str, identifier(entry) -> 'doi:…' / 'arXiv:…' / 'ISBN …' / url
 minidl.signals
     synthetic_rhythms(n, *, steps=40, noise=0.3, rng) -> (x (n, steps, 1), y (n,)), RHYTHM_BANDS,
     RHYTHM_NAMES, zero_crossings(x) -> (N, 1)

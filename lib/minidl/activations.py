@@ -11,7 +11,7 @@ Inputs may have any shape; ints become float64, float32 stays float32.  A 0-d in
 scalar, so ``float(sigmoid(3))`` prints the value the article should have printed.
 
 Each derivative here is derived symbolically in :mod:`minidl.symbolic` and checked against it and
-against finite differences in ``tests/test_activations.py``.
+against finite differences in ``tests/minidl/test_activations.py``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Chapter 3 uses this for the article's 模型训练 steps: split once; fit standardisation statistics and
 weights on the training part; choose hyperparameters on the validation part only; touch the test
 part once, at the end.  (The chapter times inference with
-:func:`minidl.benchmarking.interleaved_times`.)
+:func:`bookkit.benchmarking.interleaved_times`.)
 
 Arrays are batch-first: ``x: (N, ...)``, ``y: (N, ...)``.
 """

@@ -44,7 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from minidl import activations as _act
-from minidl.benchmarking import blas_threads as _blas_threads
+from minidl._blas import blas_threads as _blas_threads
 
 __all__ = ["lstm_forward", "lstm_backward", "ACTIVATIONS"]
 

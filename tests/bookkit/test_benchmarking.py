@@ -1,4 +1,4 @@
-"""minidl.benchmarking: the measuring helpers behind `make bench` and chapter 12.
+"""bookkit.benchmarking: the measuring helpers behind `make bench` and chapter 12.
 
 No test asserts a time (times depend on the machine and its load); they check what is counted,
 what is compared, and the shapes of the results.
@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pytest
 
-from minidl.benchmarking import (
+from bookkit.benchmarking import (
     EpochTimer,
     compare_lstm,
     interleaved_times,
@@ -68,7 +68,7 @@ def test_matmul_gflops_is_positive_and_finite():
 def test_blas_threads_limits_numpy_blas_inside_only():
     from threadpoolctl import threadpool_info
 
-    from minidl.benchmarking import blas_threads
+    from bookkit.benchmarking import blas_threads
 
     def blas():
         return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
@@ -93,7 +93,7 @@ def test_lstm_weights_have_keras_shapes_forget_bias_and_orthonormal_recurrence()
 
 
 def test_machine_info_describes_the_machine_without_importing_tensorflow():
-    code = ("import sys; from minidl.benchmarking import machine_info; m = machine_info(); "
+    code = ("import sys; from bookkit.benchmarking import machine_info; m = machine_info(); "
             "print(sorted(m), m['cores'] >= 1, 'tensorflow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
@@ -145,7 +145,7 @@ def test_train_interleaved_times_every_epoch_of_every_model_and_trains_them():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
 
-    from minidl.benchmarking import train_interleaved
+    from bookkit.benchmarking import train_interleaved
     from minidl.seeding import set_seed
 
     rng = set_seed(0, tensorflow=True)
@@ -170,14 +170,14 @@ def test_train_interleaved_times_every_epoch_of_every_model_and_trains_them():
     ({"epochs": 1, "batch_size": 0}, "batch_size must be a positive integer"),
 ])
 def test_train_interleaved_rejects_bad_counts(kwargs, message):
-    from minidl.benchmarking import train_interleaved
+    from bookkit.benchmarking import train_interleaved
 
     with pytest.raises(ValueError, match=message):
         train_interleaved({"m": object()}, np.zeros((2, 1)), np.zeros(2), **kwargs)
 
 
 def test_train_interleaved_needs_matching_samples_and_a_model():
-    from minidl.benchmarking import train_interleaved
+    from bookkit.benchmarking import train_interleaved
 
     with pytest.raises(ValueError, match="same number of samples, got 2 and 3"):
         train_interleaved({"m": object()}, np.zeros((2, 1)), np.zeros(3), epochs=1)

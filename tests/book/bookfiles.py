@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / "chapters"
 
 
@@ -37,3 +39,11 @@ def chapter_sources() -> list[Path]:
 def chapter_notebooks() -> list[Path]:
     """The executed notebooks ``chapters/*.ipynb``."""
     return sorted(CHAPTERS.glob("*.ipynb"))
+
+
+def build_book(out_dir: Path, root: Path = ROOT) -> subprocess.CompletedProcess:
+    """Build the book at ``root`` strictly (-W -n --keep-going) into ``out_dir``."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(root), "--path-output", str(out_dir),
+           "-W", "-n", "--keep-going"]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=900)

@@ -7,8 +7,7 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
-from bookfiles import ROOT, toc_entries
-from conftest import build_book
+from bookfiles import ROOT, build_book, toc_entries
 
 pytestmark = pytest.mark.slow
 

@@ -1,7 +1,7 @@
 /*
- * minidl.sphinxext.search: query segmentation shared with the search index, and term-frequency
+ * bookkit.sphinxext.search: query segmentation shared with the search index, and term-frequency
  * ranking.  Sphinx puts this into language_data.js, which every search page loads right after
- * searchtools.js.  See lib/minidl/sphinxext/search.py for the reasons.
+ * searchtools.js.  See lib/bookkit/sphinxext/search.py for the reasons.
  */
 /* boost: points added for a query term on the page that uses it most (Sphinx scores a title
  * match 15 and a plain term match 5); titleBoost: points for a page whose own title (the chapter

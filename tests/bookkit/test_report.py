@@ -1,10 +1,10 @@
-"""minidl.report: Markdown tables and Chinese large-number formatting."""
+"""bookkit.report: Markdown tables and Chinese large-number formatting."""
 
 from __future__ import annotations
 
 import pytest
 
-from minidl.report import format_count_zh, markdown_table
+from bookkit.report import format_count_zh, markdown_table
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """pytest plugin: what nbval compares, beyond its defaults.
 
-Loaded by ``make test-notebooks`` with ``-p nbval_plugin`` (tests/ is on PYTHONPATH).
+Loaded by ``make test-notebooks`` with ``-p nbval_plugin`` (tests/plugins/ is on PYTHONPATH).
 
 * stderr is not compared.  nbval (0.11) compares stderr streams like stdout; TensorFlow and its
   libraries print platform-dependent notices there (CPU features, oneDNN, absl) that a reader does
@@ -8,7 +8,7 @@ Loaded by ``make test-notebooks`` with ``-p nbval_plugin`` (tests/ is on PYTHONP
 * Glued figures are not compared byte for byte.  nbval already skips ``image/png``, but a figure
   glued with ``myst_nb.glue`` is stored under ``application/papermill.record/image/png``; we skip
   that key too.  That a glued figure really renders is checked on the built site instead
-  (tests/test_site.py: every image on every page has loaded).
+  (tests/book/test_site.py: every image on every page has loaded).
 """
 
 from __future__ import annotations

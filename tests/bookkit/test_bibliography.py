@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from minidl import bibliography as B
+from bookkit import bibliography as B
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,6 +1,6 @@
-"""minidl.sphinxext: the book's Sphinx glue (search segmentation, ranking data, CJK lines).
+"""bookkit.sphinxext: the book's Sphinx glue (search segmentation, ranking data, CJK lines).
 
-The built site is checked in a browser by tests/test_site.py; these tests pin down the pieces.
+The built site is checked in a browser by tests/book/test_site.py; these tests pin down the pieces.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from docutils import frontend, nodes
 from docutils.parsers import rst
 from docutils.utils import new_document
 
-from minidl.sphinxext import term_counts_by_term
-from minidl.sphinxext.cjk import JoinCjkLineBreaks, join_cjk_lines
-from minidl.sphinxext.search import (
+from bookkit.sphinxext import term_counts_by_term
+from bookkit.sphinxext.cjk import JoinCjkLineBreaks, join_cjk_lines
+from bookkit.sphinxext.search import (
     BookChineseSearch,
     count_terms,
     domain_terms,

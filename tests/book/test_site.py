@@ -34,7 +34,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from bookfiles import ROOT, toc_entries
-from minidl.sphinxext.cjk import CJK
+from bookkit.sphinxext.cjk import CJK
 
 pytestmark = pytest.mark.slow
 
@@ -219,7 +219,7 @@ def test_figure_captions_are_numbered_in_chinese(built_site):
 
 def test_chinese_prose_has_no_line_breaks_drawn_as_spaces(built_site):
     """A source line break between two Chinese characters renders as a space (反向传播、 均方误差)
-    and splits words for search; minidl.sphinxext.cjk removes them."""
+    and splits words for search; bookkit.sphinxext.cjk removes them."""
     broken = re.compile(rf"{CJK}[ \t]*\n[ \t]*{CJK}")
     found = []
     for page in toc_entries():

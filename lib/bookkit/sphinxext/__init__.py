@@ -1,13 +1,13 @@
 """The book's Sphinx extension: what the published site adds for its readers.
 
-Enabled in ``_config.yml`` (``sphinx: extra_extensions: [minidl.sphinxext]``).  It lives in the
+Enabled in ``_config.yml`` (``sphinx: extra_extensions: [bookkit.sphinxext]``).  It lives in the
 installed ``minidl`` package rather than beside the book so that every build imports the same code:
 ``make book``, the test suite's build into a temporary directory, and builds of temporary copies of
 the book.  Nothing in ``minidl`` imports it; it needs Sphinx, the library does not.
 
 What it does
 ------------
-* **Chinese search** (:mod:`minidl.sphinxext.search`): the book's domain dictionary for jieba, the
+* **Chinese search** (:mod:`bookkit.sphinxext.search`): the book's domain dictionary for jieba, the
   same segmentation for the query in the browser, and term-frequency ranking.
 * **Downloads**: every chapter page is rendered from the executed ``chapters/NN-slug.ipynb``; the
   theme's download menu offers that notebook.  This extension publishes the paired MyST Markdown
@@ -16,7 +16,7 @@ What it does
 * **Long outputs** (``minidl_collapse_output_lines``, default 30): a code cell output with more
   text lines than this is collapsed behind a "显示输出" toggle, with MyST-NB's own ``hide-output``
   machinery (the same as tagging the cell ``hide-output``).  ``0`` turns this off.
-* **Chinese line breaks** (:mod:`minidl.sphinxext.cjk`): a source line break between two Chinese
+* **Chinese line breaks** (:mod:`bookkit.sphinxext.cjk`): a source line break between two Chinese
   characters is removed, so it is neither drawn as a space nor splits a word for the search index.
 * **A clean console**: Sphinx 7.4 lists an inline script that an extension adds after the builder
   started twice (once with filename ``None``, once with ``''``); sphinx-thebe's
@@ -35,8 +35,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from minidl.sphinxext.cjk import JoinCjkLineBreaks
-from minidl.sphinxext.search import BookChineseSearch, count_terms
+from bookkit.sphinxext.cjk import JoinCjkLineBreaks
+from bookkit.sphinxext.search import BookChineseSearch, count_terms
 
 __all__ = ["setup", "count_terms", "BookChineseSearch", "CollapseLongOutputs",
            "JoinCjkLineBreaks"]

@@ -15,7 +15,6 @@ in Keras layout (``kernel: (D, 4H)``, ``recurrent_kernel: (H, 4H)``, ``bias: (4H
 
 from __future__ import annotations
 
-import contextlib
 import os
 import platform
 import time
@@ -23,6 +22,8 @@ from collections.abc import Callable
 from importlib import metadata
 
 import numpy as np
+
+from minidl._blas import blas_threads
 
 __all__ = [
     "machine_info",
@@ -145,27 +146,6 @@ def lstm_matmul_flops(n: int, t: int, d: int, h: int) -> int:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
             raise ValueError(f"{name} must be a positive integer, got {v!r}")
     return 2 * n * t * (d + h) * 4 * h
-
-
-_CONTROLLER = None
-
-
-def blas_threads(n: int | None):
-    """Context manager: NumPy's BLAS limited to ``n`` threads inside (``None``: unchanged).
-
-    Uses one cached ``threadpoolctl.ThreadpoolController``: building a new one scans every loaded
-    shared library, which takes milliseconds once TensorFlow is imported.
-    """
-    global _CONTROLLER
-    if n is None:
-        return contextlib.nullcontext()
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"blas_threads must be a positive integer or None, got {n!r}")
-    if _CONTROLLER is None:
-        from threadpoolctl import ThreadpoolController
-
-        _CONTROLLER = ThreadpoolController()
-    return _CONTROLLER.limit(limits=int(n), user_api="blas")
 
 
 def matmul_gflops(m: int, k: int, n: int, *, dtype=np.float32, calls: int = 1,

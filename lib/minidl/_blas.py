@@ -1,0 +1,33 @@
+"""How many threads NumPy's BLAS may use, for one block of code (the fast LSTM path uses it).
+
+``threadpoolctl`` is a declared dependency of ``minidl``: the fast LSTM runs its per-step matmuls
+with single-threaded BLAS inside its own thread pool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+__all__ = ["blas_threads"]
+
+_CONTROLLER = None
+
+
+def blas_threads(n: int | None):
+    """Context manager: NumPy's BLAS limited to ``n`` threads inside (``None``: unchanged).
+
+    Uses one cached ``threadpoolctl.ThreadpoolController``: building a new one scans every loaded
+    shared library, which takes milliseconds once TensorFlow is imported.
+    """
+    global _CONTROLLER
+    if n is None:
+        return contextlib.nullcontext()
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"blas_threads must be a positive integer or None, got {n!r}")
+    if _CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=int(n), user_api="blas")
