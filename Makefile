@@ -49,7 +49,7 @@ test-fast: $(STAMP)
 
 # nbval, strict mode: every stored output must equal a fresh execution.
 test-notebooks: $(STAMP)
-	PYTHONPATH=tests/plugins $(PY) -m pytest -q -p nbval_plugin --nbval --nbval-current-env \
+	PYTHONPATH=tests/plugins$${PYTHONPATH:+:$$PYTHONPATH} $(PY) -m pytest -q -p nbval_plugin --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/plugins/nbval_sanitize.cfg --nbval-cell-timeout 900 \
 	  -o testpaths= -o addopts= $(NOTEBOOKS)
 
