@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["markdown_table", "format_count_zh"]
+__all__ = ["markdown_table", "format_count_zh", "format_sci_zh"]
 
 _UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
 
@@ -30,6 +30,30 @@ def format_count_zh(n: float, digits: int = 4) -> str:
         if n >= size:
             return f"{n / size:.{digits}g} {unit}"
     return f"{n:,.0f}" if float(n).is_integer() else f"{n:.{digits}g}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def format_sci_zh(x: float, digits: int = 3) -> str:
+    """A number for Chinese prose: ``3.14 × 10²³`` instead of ``3.14e+23``.
+
+    ``digits`` significant digits; numbers whose exponent is between -3 and 4 are written plainly
+    (``format_sci_zh(0.0123) == '0.0123'``, ``format_sci_zh(-2.21e-4) == '-2.21 × 10⁻⁴'``).  The
+    minus sign of a negative number is the ASCII hyphen, as in the book's code outputs.
+    """
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or x != x or x in (float("inf"),
+                                                                                  float("-inf")):
+        raise ValueError(f"x must be a finite number, got {x!r}")
+    if not isinstance(digits, int) or digits < 1:
+        raise ValueError(f"digits must be a positive integer, got {digits!r}")
+    if x == 0:
+        return "0"
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    exp = int(exponent)
+    if -3 <= exp <= 4:
+        return f"{float(f'{x:.{digits}g}'):.{max(digits - 1 - exp, 0)}f}"
+    return f"{mantissa} × 10{str(exp).translate(_SUPERSCRIPT)}"
 
 
 def _cell(value: object) -> str:

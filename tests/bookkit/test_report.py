@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bookkit.report import format_count_zh, markdown_table
+from bookkit.report import format_count_zh, format_sci_zh, markdown_table
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,21 @@ def test_markdown_table_rejects_ragged_rows_and_bad_align():
         markdown_table(["a", "b"], [[1, 2]], align="x")
     with pytest.raises(ValueError, match="headers is empty"):
         markdown_table([], [])
+
+
+@pytest.mark.parametrize(("x", "digits", "text"), [
+    (3.14e23, 3, "3.14 × 10²³"),
+    (-2.21e-4, 3, "-2.21 × 10⁻⁴"),
+    (1e-8, 1, "1 × 10⁻⁸"),
+    (0.0123, 3, "0.0123"),
+    (0.9512, 4, "0.9512"),
+    (0, 3, "0"),
+])
+def test_format_sci_zh_writes_powers_of_ten_for_chinese_prose(x, digits, text):
+    assert format_sci_zh(x, digits) == text
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "1e3", True])
+def test_format_sci_zh_rejects_what_is_not_a_finite_number(bad):
+    with pytest.raises(ValueError, match="finite number"):
+        format_sci_zh(bad)
