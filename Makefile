@@ -20,7 +20,7 @@ export PYTHONHASHSEED := 0
 unexport MPLBACKEND
 
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
-SOURCES   := $(sort $(wildcard chapters/*.md))
+SOURCES   := $(sort $(wildcard chapters/[0-9][0-9]-*.md))
 
 .PHONY: install book test test-fast test-lib test-notebooks execute lab bench lint clean
 

@@ -32,8 +32,16 @@ def toc_entries() -> list[str]:
 
 
 def chapter_sources() -> list[Path]:
-    """The jupytext MyST sources ``chapters/*.md``."""
-    return sorted(CHAPTERS.glob("*.md"))
+    """The jupytext MyST sources of the executed chapters, ``chapters/NN-slug.md``."""
+    return sorted(CHAPTERS.glob("[0-9][0-9]-*.md"))
+
+
+def plain_pages() -> list[Path]:
+    """Pages with no code (notation, glossary, API reference): ``chapters/appendix-*.md``.
+
+    Sphinx renders them directly; they have no .ipynb twin.
+    """
+    return sorted(CHAPTERS.glob("appendix-*.md"))
 
 
 def chapter_notebooks() -> list[Path]:

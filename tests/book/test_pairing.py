@@ -10,7 +10,14 @@ import jupytext
 import nbformat
 import pytest
 
-from bookfiles import CHAPTERS, ROOT, chapter_notebooks, chapter_sources, toc_entries
+from bookfiles import (
+    CHAPTERS,
+    ROOT,
+    chapter_notebooks,
+    chapter_sources,
+    plain_pages,
+    toc_entries,
+)
 
 FIX = "run `make execute` (re-executes the notebooks from their .md sources) and commit both files"
 
@@ -75,8 +82,26 @@ def test_every_ipynb_has_its_md_source(nb_path):
 
 def test_every_chapter_is_in_the_toc():
     listed = set(toc_entries())
-    missing = [p.name for p in chapter_sources() if f"chapters/{p.stem}" not in listed]
+    pages = chapter_sources() + plain_pages()
+    missing = [p.name for p in pages if f"chapters/{p.stem}" not in listed]
     assert not missing, f"chapters not in _toc.yml: {missing}"
+
+
+@pytest.mark.parametrize("page", plain_pages(), ids=lambda p: p.name)
+def test_plain_pages_are_not_notebooks(page):
+    """appendix-*.md pages are rendered as they are: no jupytext header, no code cells, no twin."""
+    text = page.read_text(encoding="utf-8")
+    assert "jupytext:" not in text.split("\n---", 1)[0], (
+        f"{page.name} is a notebook: name it chapters/NN-slug.md so it is executed and paired")
+    assert "```{code-cell}" not in text, f"{page.name} has code cells but is never executed"
+    assert not page.with_suffix(".ipynb").exists(), f"{page.name} has an .ipynb twin"
+
+
+def test_every_md_in_chapters_is_a_chapter_or_a_plain_page():
+    known = set(chapter_sources()) | set(plain_pages())
+    stray = [p.name for p in CHAPTERS.glob("*.md") if p not in known]
+    assert not stray, (f"chapters/ holds {stray}: name executed chapters NN-slug.md and pages "
+                       "without code appendix-NAME.md")
 
 
 def test_every_toc_entry_exists():
