@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = ROOT / "chapters"
+GLUE_MIME = "application/papermill.record/text/plain"
 
 
 def toc_entries() -> list[str]:
@@ -55,3 +58,19 @@ def build_book(out_dir: Path, root: Path = ROOT) -> subprocess.CompletedProcess:
     cmd = [str(jb), "build", str(root), "--path-output", str(out_dir),
            "-W", "-n", "--keep-going"]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+
+
+def glue_records(nb_path) -> dict[str, object]:
+    """Every glued value of an executed notebook: key -> Python value of its text/plain record."""
+    nb = nbformat.read(nb_path, as_version=4)
+    found = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if GLUE_MIME in data:
+                text = data[GLUE_MIME]
+                try:
+                    found[out["metadata"]["scrapbook"]["name"]] = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    found[out["metadata"]["scrapbook"]["name"]] = text
+    return found

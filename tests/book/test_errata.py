@@ -16,7 +16,6 @@ in the built site, against the rendered index page.
 
 from __future__ import annotations
 
-import ast
 import math
 import re
 from importlib.metadata import metadata, version
@@ -27,27 +26,9 @@ import pytest
 from pybtex.database import parse_file
 from pybtex.richtext import Text
 
-from bookfiles import CHAPTERS, ROOT, toc_entries
+from bookfiles import CHAPTERS, ROOT, glue_records, toc_entries
 
 ERRATA = CHAPTERS / "11-errata.ipynb"
-GLUE_MIME = "application/papermill.record/text/plain"
-
-
-# --------------------------------------------------------------------------- reading the notebooks
-def glue_records(nb_path) -> dict[str, object]:
-    """Every glued value of an executed notebook: key -> Python value of its text/plain record."""
-    nb = nbformat.read(nb_path, as_version=4)
-    found = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if GLUE_MIME in data:
-                text = data[GLUE_MIME]
-                try:
-                    found[out["metadata"]["scrapbook"]["name"]] = ast.literal_eval(text)
-                except (ValueError, SyntaxError):
-                    found[out["metadata"]["scrapbook"]["name"]] = text
-    return found
 
 
 def errata_table() -> dict[str, list[str]]:
