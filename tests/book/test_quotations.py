@@ -8,7 +8,7 @@ digit or TeX command is normalised.
 
 What counts as a quotation:
 
-- in the errata table's 原文写道 column (``chapters/11-errata.ipynb``, read from the rendered table):
+- in the errata table's 原文写道 column (``chapters/11-errata.ipynb``, the rendered table):
   every fragment in “…”, in backticks and in ``$…$``; an ellipsis “…” inside a fragment stands for
   omitted text, so the pieces around it are compared one by one;
 - chapter 10's table of the article's references (原文条目, each entry verbatim);
@@ -82,8 +82,8 @@ ERRATA_QUOTES = errata_quote_cells()
 def test_errata_quotes_are_verbatim(item):
     cell = ERRATA_QUOTES[item]
     pieces = fragments(cell)
-    assert pieces, (f"errata item {item}: the 原文写道 cell quotes nothing (put the article's words "
-                    f"in “…”, `…` or $…$): {cell!r}")
+    assert pieces, (f"errata item {item}: the 原文写道 cell quotes nothing (put the "
+                    f"article's words in “…”, `…` or $…$): {cell!r}")
     missing = [p for p in pieces if not A.contains(p)]
     assert not missing, (
         f"errata item {item} quotes text that is not in article/article.txt "
