@@ -6,6 +6,8 @@ publish stale text.  These tests catch that and say how to fix it.
 
 from __future__ import annotations
 
+import re
+
 import jupytext
 import nbformat
 import pytest
@@ -22,8 +24,19 @@ from bookfiles import (
 FIX = "run `make execute` (re-executes the notebooks from their .md sources) and commit both files"
 
 
+# Cell metadata that execution writes (timestamps, UI state): everything else must agree, so a
+# tag (remove-cell, nbval-ignore-output, hide-input) or a caption (mystnb.figure.caption) edited
+# in the .md without re-execution is caught like an edited source.
+EXECUTION_METADATA = {"execution", "ExecuteTime", "collapsed", "scrolled",
+                      "jp-MarkdownHeadingCollapsed"}
+
+
+def _metadata(cell) -> dict:
+    return {k: v for k, v in cell.get("metadata", {}).items() if k not in EXECUTION_METADATA}
+
+
 def _cells(nb):
-    return [(c.cell_type, c.source.strip()) for c in nb.cells]
+    return [(c.cell_type, c.source.strip(), _metadata(c)) for c in nb.cells]
 
 
 def test_there_is_at_least_one_chapter():
@@ -50,10 +63,16 @@ def test_md_and_ipynb_have_identical_cells(md):
     if src_cells == nb_cells:
         return
     for i, (a, b) in enumerate(zip(src_cells, nb_cells, strict=False)):
-        if a != b:
+        if a[:2] != b[:2]:
             pytest.fail(
                 f"{rel} and {nb_path.name} differ at cell {i} ({a[0]} vs {b[0]}):\n"
                 f"  .md:    {a[1][:120]!r}\n  .ipynb: {b[1][:120]!r}\n"
+                f"The .md was edited without re-execution: {FIX}."
+            )
+        if a[2] != b[2]:
+            pytest.fail(
+                f"{rel} and {nb_path.name} differ in the metadata (tags, captions) of cell {i}:\n"
+                f"  .md:    {a[2]!r}\n  .ipynb: {b[2]!r}\n"
                 f"The .md was edited without re-execution: {FIX}."
             )
     pytest.fail(
@@ -116,3 +135,51 @@ def test_chapter_directory_holds_only_pairs():
     stray = [p.name for p in CHAPTERS.iterdir()
              if p.is_file() and p.suffix not in (".md", ".ipynb")]
     assert not stray, f"unexpected files in chapters/: {stray}"
+
+
+# ------------------------------------------------------------------- numbers in figure captions
+# A number in a caption is glued ({glue:text}), or it sits in math, code, a cross-reference or a
+# name (ResNet-50, GPT-3, 124M); ordinals (第 1 轮) are words.  Typed numbers that remain, per
+# chapter, until their owners glue them.  The list may only shrink: a listed number that is no
+# longer typed fails too, so delete it from here when you glue it.
+TYPED_IN_CAPTIONS = {
+    "01-background": ["2012", "2021", "1", "1"],     # years of the plot's range; 1 亿 / 1 万亿
+    "03-algorithms": ["0.01", "0.001", "30"],        # learning rates and epochs: glue the settings
+    "04-math": ["0.1054", "0.0225"],                 # the article's printed values (quotations)
+    "05-lstm-mnist": ["8", "200", "1", "2", "3"],
+    "06-applications": ["1"],                        # features per step
+    "08-trends": ["64", "3"],                        # 64-128-64-10 (layer widths); "3 位"
+    "12-performance": ["32"],                        # the article's batch size (BATCH)
+}
+
+
+def captions(md) -> list[str]:
+    """Figure captions of a chapter: bodies of {glue:figure}/{figure} directives, and
+    ``mystnb.figure.caption`` of code cells."""
+    found = []
+    for cell in jupytext.read(md).cells:
+        caption = cell.metadata.get("mystnb", {}).get("figure", {}).get("caption")
+        if caption:
+            found.append(caption)
+        if cell.cell_type == "markdown":
+            for m in re.finditer(r"```\{(?:glue:figure|figure)\}[^\n]*\n(.*?)```", cell.source,
+                                 re.S):
+                found.append("\n".join(line for line in m.group(1).splitlines()
+                                        if not line.startswith(":")))
+    return found
+
+
+def typed_numbers(caption: str) -> list[str]:
+    text = re.sub(r"\{[a-z:]+\}`[^`]*`|`[^`]*`|\$[^$]*\$", " ", caption)
+    text = re.sub(r"第\s*\d+", " ", text)                         # ordinals
+    return re.findall(r"(?<![A-Za-z\d.\-])\d+(?:\.\d+)?(?![A-Za-z\d])", text)
+
+
+@pytest.mark.parametrize("md", chapter_sources(), ids=lambda p: p.name)
+def test_figure_captions_glue_their_numbers(md):
+    found = [n for c in captions(md) for n in typed_numbers(c)]
+    allowed = TYPED_IN_CAPTIONS.get(md.stem, [])
+    assert sorted(found) == sorted(allowed), (
+        f"{md.name}: numbers typed in figure captions {found}; known and not yet glued: "
+        f"{allowed}. Glue new numbers ({{glue:text}}`name`) instead of typing them; when you "
+        "glue a listed one, remove it from TYPED_IN_CAPTIONS in tests/book/test_pairing.py")
