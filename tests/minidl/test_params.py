@@ -126,14 +126,26 @@ def test_gpt2_small_count_is_the_known_124439808():
     assert P.decoder_only_transformer_params(12, 768, 50257, 1024) == 124_439_808
 
 
+@pytest.mark.slow
 def test_bert_base_count_matches_keras_style_construction():
-    d, vocab, pos, seg = 768, 30522, 512, 2
-    embeddings = (vocab + pos + seg) * d + 2 * d
-    blocks = 12 * P.transformer_block_params(d)
-    pooler = d * d + d
-    assert P.bert_params(12, d) == embeddings + blocks + pooler == 109_482_240
+    """BERT-Base built from keras.layers (token, position and segment embeddings summed and
+    layer-normalised, 12 post-norm blocks, tanh pooler on the first token): its count_params()."""
+    d, vocab, pos, seg, n_layers, heads = 768, 30522, 512, 2, 12, 12
+    tokens = keras.Input(shape=(pos,), dtype="int32")
+    segments = keras.Input(shape=(pos,), dtype="int32")
+    positions = keras.Input(shape=(pos,), dtype="int32")          # 0 .. 511
+    x = layers.Add()([layers.Embedding(vocab, d)(tokens), layers.Embedding(seg, d)(segments),
+                      layers.Embedding(pos, d)(positions)])
+    x = layers.LayerNormalization()(x)
+    for _ in range(n_layers):
+        x = _keras_transformer_block(x, d, heads, 4 * d)
+    pooled = layers.Dense(d, activation="tanh")(x[:, 0])
+    keras_count = keras.Model([tokens, segments, positions], pooled).count_params()
+    keras.backend.clear_session()
     parts = P.bert_breakdown(12, d)
-    assert (parts["embeddings"], parts["blocks"], parts["pooler"]) == (embeddings, blocks, pooler)
+    assert P.bert_params(12, d) == keras_count == 109_482_240
+    assert parts["embeddings"] + parts["blocks"] + parts["pooler"] == keras_count
+    assert parts["pooler"] == d * d + d and parts["blocks"] == 12 * P.transformer_block_params(d)
 
 
 @pytest.mark.parametrize("config", P.PUBLISHED_CONFIGS, ids=lambda c: c.name)
