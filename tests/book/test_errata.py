@@ -248,7 +248,9 @@ CH4_SCALARS = {
 CH4_VECTORS = {  # chapter 4 glues these as printed arrays
     "ch4_theta_times_article_h": "theta_article_h", "ch4_sigma_article_zo": "sigma_article_zo",
     "ch4_theta_net_h": "consistent_h", "ch4_theta_net_yhat": "consistent_yhat",
-    "ch4_delta_o_correct": "delta_o",
+    "ch4_theta_net_Zo": "consistent_zo", "ch4_delta_o_correct": "delta_o",
+    "ch4_sigma_prime_zh": "sigma_prime_zh", "ch4_delta_h_correct": "delta_h",
+    "ch4_delta_h_article_product": "article_product",
 }
 
 
@@ -261,17 +263,23 @@ def test_chapter4_shows_the_same_value(key):
     )
 
 
+def _printed_like(shown: str, value: float) -> str:
+    """``value`` printed the way ``shown`` is (same decimals, fixed or scientific)."""
+    if "e" in shown:
+        return f"{value:.{len(shown.split('e')[0].split('.')[1])}e}"
+    return f"{value:.{len(shown.split('.')[1])}f}"
+
+
 @pytest.mark.parametrize("key", sorted(CH4_VECTORS))
 def test_chapter4_shows_the_same_vector(key):
+    """Each printed element equals the independent value printed with the same digits."""
     text = chapter_glue("04-math")[key]
-    shown = np.array([float(x) for x in re.findall(r"-?\d+\.\d+(?:e[-+]\d+)?", text)])
+    shown = re.findall(r"-?\d+\.\d+(?:e[-+]\d+)?", text)
     name = CH4_VECTORS[key]
-    expected = np.array([INDEPENDENT[f"{name}_0"], INDEPENDENT[f"{name}_1"]])
-    decimals = max(len(x.split(".")[1]) for x in re.findall(r"\d+\.\d+", text))
-    half_unit = 0.51 * 10.0 ** -decimals
-    assert shown.shape == (2,) and np.allclose(shown, expected, rtol=0, atol=half_unit), (
-        f"chapter 4 shows {key} = {shown}; recomputed {expected}"
-    )
+    expected = [INDEPENDENT[f"{name}_0"], INDEPENDENT[f"{name}_1"]]
+    assert len(shown) == 2, f"chapter 4 glues {key} = {text!r}: expected two numbers"
+    want = [_printed_like(s, v) for s, v in zip(shown, expected, strict=True)]
+    assert shown == want, f"chapter 4 shows {key} = {text}; recomputed and printed alike: {want}"
 
 
 def test_chapter4_gradient_step_with_the_article_sign_increases_the_loss(table):
