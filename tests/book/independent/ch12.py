@@ -10,6 +10,10 @@ N, T, D, H = 256, 28, 28, 128                 # the page's benchmark shape
 FEATURES = 8                                  # offline digits: 8 steps x 8 features
 
 
+def cores(stored, glued):
+    assert isinstance(stored, int) and stored >= 1
+
+
 def ratio(stored, glued):
     assert 0 < stored < 100
 
@@ -55,4 +59,8 @@ def expected() -> dict[str, object]:
         "perf_params_article": f"{article:,}", "perf_params_corrected": f"{corrected:,}",
         "perf_share_01": float(share_of_zeros_and_ones()),
         "perf_fig_epochs": "<Figure size 600x300 with 1 Axes>",
+        # MNIST images are 28 x 28: rows as steps, pixels as features
+        "perf_N": N, "perf_T": 28, "perf_D": 28, "perf_H": H,
+        "perf_step_matmul": f"({N}, {H}) × ({H}, {4 * H})",
+        "perf_cores": cores,
     }
