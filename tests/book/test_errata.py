@@ -1,17 +1,18 @@
 """The errata appendix (chapters/11-errata) shows correct values, and the bibliography is corrected.
 
-Every numeric correction is recomputed here from its definition with the standard library and
-NumPy only -- never through ``minidl`` -- and compared with what the executed book shows:
+Every value the errata page glues is recomputed from its definition in
+``tests/book/independent/ch11.py`` (standard library, NumPy, exact fractions -- never ``minidl``)
+and compared with the notebook's glue record by ``tests/book/test_glued_values.py``.  Here, with
+those same independent values:
 
-1. the glue record in the executed ``chapters/11-errata.ipynb`` (``errata_<name>``);
-2. the text of the errata table as rendered from that notebook's Markdown output;
-3. where a chapter shows the same quantity, the glue record in that chapter's executed notebook.
+1. the text of the errata table as rendered from the notebook's Markdown output shows them;
+2. where a chapter shows the same quantity, that chapter's executed notebook holds the same value,
+   and the table pastes it (``{glue:text}`NN-slug.ipynb::key```) rather than typing it;
+3. one Python requirement everywhere (pyproject.toml, README, chapters 5 and 7, item 5.3).
 
-So a bug in ``minidl`` (the page recomputes with it when re-executed) or an edit of a chapter that
-changes a shown value makes one of these tests fail.  Reference items are checked against
-``references.bib`` with pybtex.  The counts on the index page are glued from the errata notebook
-(``{glue:text}`chapters/11-errata.ipynb::key```), so they are checked against the table's rows and,
-in the built site, against the rendered index page.
+Reference items are checked against ``references.bib`` with pybtex.  The counts on the index page
+are glued from the errata notebook, so they are checked against the table's rows and, in the built
+site, against the rendered index page.  Quotations of the article: ``test_quotations.py``.
 """
 
 from __future__ import annotations
