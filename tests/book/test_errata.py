@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from html import unescape
 
 import numpy as np
 import pytest
@@ -370,13 +371,26 @@ def _visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))
 
 
-def test_site_index_and_table_show_the_glued_values(built_site, glue):
+def test_site_index_and_table_show_the_glued_values(built_site, glue, table):
+    """The rendered errata page shows every value the table states or pastes, as formatted."""
     index = _visible_text((built_site / "index.html").read_text(encoding="utf-8"))
     assert f"共 {glue['errata_n_errors']} 处错误" in index
     assert f"第 4 节的数学推导占 {glue['errata_n_errors_s4']} 处" in index
-    page = _visible_text((built_site / "chapters" / "11-errata.html").read_text(encoding="utf-8"))
-    g4 = chapter_glue("04-math")
-    assert f"{g4['ch4_loss_after_article_step']:.6f}" in page   # pasted from chapter 4
-    g1 = chapter_glue("01-background")
-    assert f"{g1['ch1_resnet50_params']:,}" in page             # pasted from chapter 1
-    assert f"{INDEPENDENT['sigma3']:.4f}" in page
+    html = (built_site / "chapters" / "11-errata.html").read_text(encoding="utf-8")
+    page = _visible_text(unescape(html))
+    shown = 0
+    for item, fmts in SHOWN.items():                         # values the page computes
+        for name, fmt in fmts:
+            value = INDEPENDENT[name]
+            if "d}" in fmt or "{:," in fmt:
+                value = int(round(value))
+            text = re.sub(r"\s+", " ", fmt.format(value).replace("\\\\", "\\"))
+            assert text in page, f"item {item}: the page does not show {text!r} ({name})"
+            shown += 1
+    pasted = re.findall(r"\{glue:text\}`([0-9a-z-]+)\.ipynb::(\w+):([^`]*)`",
+                        " ".join(" ".join(cells) for cells in table.values()))
+    for notebook, key, fmt in pasted:                         # values pasted from chapters
+        text = format(chapter_glue(notebook)[key], fmt)
+        assert text in page, f"the page does not show {notebook}::{key} as {text!r}"
+        shown += 1
+    assert shown > 40 and len(pasted) >= 15, (shown, len(pasted))
