@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from minidl._checks import check_real, check_rng
+
 __all__ = ["train_val_test_split"]
 
 
@@ -36,16 +38,16 @@ def train_val_test_split(x, y, *, val_size: float, test_size: float, rng: np.ran
         raise ValueError(
             f"x and y need the same first (batch) dimension, got x: {x.shape} and y: {y.shape}"
         )
-    for name, frac in (("val_size", val_size), ("test_size", test_size)):
-        if not (0 < frac < 1):
-            raise ValueError(f"{name} must be a fraction in (0, 1), got {frac!r}")
+    val_size = check_real(val_size, "val_size", min_value=0.0, max_value=1.0, min_open=True,
+                          max_open=True)
+    test_size = check_real(test_size, "test_size", min_value=0.0, max_value=1.0, min_open=True,
+                           max_open=True)
     if val_size + test_size >= 1:
         raise ValueError(
             f"val_size + test_size must be < 1 to leave training data, got "
             f"{val_size!r} + {test_size!r}"
         )
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    check_rng(rng)
     n = x.shape[0]
     n_val = max(1, round(val_size * n))
     n_test = max(1, round(test_size * n))

@@ -18,19 +18,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from minidl._checks import as_float_array, check_real
+
 __all__ = ["entropy", "kl_divergence"]
 
 _ATOL = 1e-6
 
 
 def _as_distribution(p, name: str) -> np.ndarray:
-    p = np.asarray(p, dtype=float)
+    p = as_float_array(p, name).astype(np.float64, copy=False)
     if p.ndim == 0:
         raise ValueError(f"{name} must have at least one axis (classes last), got a scalar {p!r}")
     if p.shape[-1] == 0:
         raise ValueError(f"{name} has shape {p.shape}: the class axis (last) is empty")
-    if not np.all(np.isfinite(p)):
-        raise ValueError(f"{name} contains NaN or inf: {p}")
     if np.any(p < 0):
         raise ValueError(f"{name} has negative entries (min {p.min()!r}); probabilities are >= 0")
     sums = p.sum(axis=-1)
@@ -46,8 +46,9 @@ def _as_distribution(p, name: str) -> np.ndarray:
 def _log(x: np.ndarray, base: float | None) -> np.ndarray:
     out = np.log(x)
     if base is not None:
-        if not (np.isscalar(base) and base > 0 and base != 1):
-            raise ValueError(f"base must be a positive number other than 1, got {base!r}")
+        base = check_real(base, "base", min_value=0.0, min_open=True)
+        if base == 1:
+            raise ValueError("base must be a positive number other than 1, got 1.0")
         out = out / np.log(base)
     return out
 
