@@ -161,8 +161,8 @@ class Activation(NamedTuple):
     name: str
     #: the activation, ``fn(z)``
     fn: Callable
-    #: ``d fn / d z`` at the pre-activation z, elementwise; ``None`` for softmax (use
-    #: :func:`softmax_backward`)
+    #: ``d fn / d z`` at the pre-activation z, elementwise (``None`` for softmax, whose
+    #: vector-Jacobian product is :func:`softmax_backward`)
     grad: Callable | None
 
 

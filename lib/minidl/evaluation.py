@@ -3,7 +3,7 @@
 Chapter 3 uses this for the article's 模型训练 steps: split once; fit standardisation statistics and
 weights on the training part; choose hyperparameters on the validation part only; touch the test
 part once, at the end.  (The chapter times inference with
-:func:`bookkit.benchmarking.interleaved_times`.)
+``bookkit.benchmarking.interleaved_times``.)
 
 Arrays are batch-first: ``x: (N, ...)``, ``y: (N, ...)``.
 """
@@ -22,15 +22,21 @@ def train_val_test_split(x, y, *, val_size: float, test_size: float, rng: np.ran
 
     Parameters
     ----------
-    x: (N, ...) inputs.
-    y: (N, ...) targets, same first dimension as ``x``.
-    val_size, test_size: fractions of N in (0, 1) with ``val_size + test_size < 1``; each part
+    x
+        (N, ...) inputs.
+    y
+        (N, ...) targets, same first dimension as ``x``.
+    val_size, test_size
+        fractions of N in (0, 1) with ``val_size + test_size < 1``; each part
         gets ``round(fraction * N)`` samples (at least one), the training part the rest.
-    rng: the ``numpy.random.Generator`` that draws the permutation (no global state).
+    rng
+        the ``numpy.random.Generator`` that draws the permutation (no global state).
 
     Returns
     -------
-    (x_train, y_train, x_val, y_val, x_test, y_test): disjoint parts whose union is the input.
+    tuple
+        ``(x_train, y_train, x_val, y_val, x_test, y_test)``, disjoint parts whose union is the
+        input.
     """
     x = np.asarray(x)
     y = np.asarray(y)

@@ -58,12 +58,15 @@ def entropy(p, *, base: float | None = None) -> np.ndarray:
 
     Parameters
     ----------
-    p: (..., K) array of probabilities (non-negative, summing to 1 along the last axis).
-    base: logarithm base; ``None`` means natural logarithm (nats).
+    p
+        (..., K) array of probabilities (non-negative, summing to 1 along the last axis).
+    base
+        logarithm base; ``None`` means natural logarithm (nats).
 
     Returns
     -------
-    (...) array (a NumPy float for a single distribution ``p: (K,)``).
+    array
+        Shape (...), a NumPy float for a single distribution ``p`` of shape (K,).
     """
     p = _as_distribution(p, "p")
     safe = np.where(p > 0, p, 1.0)  # 0 log 0 = 0
@@ -75,13 +78,17 @@ def kl_divergence(p, q, *, base: float | None = None) -> np.ndarray:
 
     Parameters
     ----------
-    p: (..., K) target distribution.
-    q: (..., K) predicted distribution, same shape as ``p``.
-    base: logarithm base; ``None`` means natural logarithm (nats).
+    p
+        (..., K) target distribution.
+    q
+        (..., K) predicted distribution, same shape as ``p``.
+    base
+        logarithm base; ``None`` means natural logarithm (nats).
 
     Returns
     -------
-    (...) array, non-negative; ``inf`` where some ``q_k = 0`` while ``p_k > 0``.
+    array
+        Shape (...), non-negative; ``inf`` where some ``q_k = 0`` while ``p_k > 0``.
     """
     p = _as_distribution(p, "p")
     q = _as_distribution(q, "q")

@@ -67,19 +67,28 @@ def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: i
 
     Parameters
     ----------
-    steps, features: input shape (T, D) per sample; ``steps=None`` accepts any length.
-    num_classes: output units (class scores are logits: no softmax in the model).
-    units: LSTM units H per layer; layers: number of stacked LSTM layers.
-    learning_rate: Adam's step size, a number or a ``keras.optimizers.schedules`` schedule.
-    dropout: fraction of each LSTM layer's inputs dropped while training (Keras's ``dropout``;
+    steps, features
+        input shape (T, D) per sample; ``steps=None`` accepts any length.
+    num_classes
+        output units (class scores are logits: no softmax in the model).
+    units, layers
+        LSTM units H per layer, and the number of stacked LSTM layers.
+    learning_rate
+        Adam's step size, a number or a ``keras.optimizers.schedules`` schedule.
+    dropout
+        fraction of each LSTM layer's inputs dropped while training (Keras's ``dropout``;
         unlike ``recurrent_dropout`` it keeps the layer eligible for cuDNN).  No effect on
         ``predict``.
-    strategy: a ``tf.distribute.Strategy`` (e.g. ``MirroredStrategy``) or None; when given, the
+    strategy
+        a ``tf.distribute.Strategy`` (e.g. ``MirroredStrategy``) or None; when given, the
         model is built and compiled in ``strategy.scope()``, so ``fit`` splits each batch across
         its devices.
 
-    Returns a compiled ``keras.Sequential``: loss ``SparseCategoricalCrossentropy(from_logits=
-    True)`` on integer labels (N,), metric ``accuracy``; output (N, num_classes) logits.
+    Returns
+    -------
+    keras.Sequential
+        Compiled with loss ``SparseCategoricalCrossentropy(from_logits=True)`` on integer labels
+        (N,) and metric ``accuracy``; output (N, num_classes) logits.
     """
     if steps is not None:
         steps = _check_positive_int("steps", steps)

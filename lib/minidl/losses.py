@@ -56,7 +56,7 @@ __all__ = [
     "NAMES",
 ]
 
-#: Keras's fuzz factor ``keras.config.epsilon()``: probabilities are clipped to
+#: Keras's fuzz factor ``keras.config.epsilon()``; probabilities are clipped to
 #: [EPSILON, 1 - EPSILON].
 EPSILON = 1e-7
 
@@ -334,9 +334,9 @@ class Loss(NamedTuple):
     """What :func:`get` returns: the canonical name, the per-sample loss and its gradient."""
 
     name: str
-    #: ``fn(y_true, y_pred, ...)``: the per-sample loss, (N,)
+    #: ``fn(y_true, y_pred, ...)``, the per-sample loss, (N,)
     fn: Callable
-    #: ``grad(y_true, y_pred, ...)``: gradient of the batch mean w.r.t. ``y_pred``
+    #: ``grad(y_true, y_pred, ...)``, the gradient of the batch mean w.r.t. ``y_pred``
     grad: Callable
 
 

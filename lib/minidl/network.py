@@ -91,10 +91,14 @@ class MLP:
 
     Attributes
     ----------
-    params: dict ``"W1", "b1", ..., "WL", "bL"`` -> arrays (W_l (D_{l-1}, D_l), b_l (D_l,)).
-    grads: dict with the same keys, filled by :meth:`backward` (zeros before).
-    activations: tuple of the L activation names.
-    layer_sizes: tuple ``(D_in, D_1, ..., D_out)``.
+    params
+        dict ``"W1", "b1", ..., "WL", "bL"`` -> arrays (W_l (D_{l-1}, D_l), b_l (D_l,)).
+    grads
+        dict with the same keys, filled by :meth:`backward` (zeros before).
+    activations
+        tuple of the L activation names.
+    layer_sizes
+        tuple ``(D_in, D_1, ..., D_out)``.
     """
 
     def __init__(

@@ -239,8 +239,8 @@ class PublishedConfig:
     revised_source: str | None = None
 
 
-#: Configurations as printed in the papers (GPT-2: Radford et al. 2019, table 2; GPT-3: Brown et
-#: al. 2020, table 2.1; BERT: Devlin et al. 2019, section 3).  GPT-2 and GPT-3 use GPT-2's
+#: Configurations as printed in the papers (GPT-2 in Radford et al. 2019, table 2; GPT-3 in Brown
+#: et al. 2020, table 2.1; BERT in Devlin et al. 2019, section 3).  GPT-2 and GPT-3 use GPT-2's
 #: byte-level BPE vocabulary of 50,257 tokens (GPT-3 "uses the same model and architecture as
 #: GPT-2"); GPT-2 has a 1,024-token context, GPT-3 2,048.  GPT-3 13B is listed with
 #: d_model = 5140 as printed in the paper (40 heads × 128 = 5120 suggests a typo; the difference

@@ -79,8 +79,8 @@ class QuantizedTensor:
 
     @property
     def nbytes(self) -> int:
-        """Bytes of the payload: bit-packed codes (``ceil(size * bits / 8)``) + float32 scales
-        (+ int32 zero points if affine)."""
+        """Bytes of the payload, i.e. the bit-packed codes (``ceil(size * bits / 8)``) plus the
+        float32 scales (plus int32 zero points if affine)."""
         extra = 0 if self.symmetric else self.zero_point.nbytes
         packed = -(-self.q.size * self.bits // 8)
         return int(packed + self.scale.nbytes + extra)

@@ -21,8 +21,9 @@ from minidl._checks import as_float_array, check_int, check_real, check_rng
 
 __all__ = ["RHYTHM_BANDS", "RHYTHM_NAMES", "synthetic_rhythms", "zero_crossings"]
 
-#: Frequency bands (cycles per step) of the three classes: slow, medium, fast.
+#: Frequency bands (cycles per step) of the three classes (slow, medium, fast).
 RHYTHM_BANDS: tuple[tuple[float, float], ...] = ((1 / 24, 1 / 16), (1 / 12, 1 / 9), (1 / 7, 1 / 5))
+#: Names of the three classes, in label order.
 RHYTHM_NAMES: tuple[str, ...] = ("slow", "medium", "fast")
 
 
