@@ -14,8 +14,8 @@ Two implementations of one layer:
   LSTM the book shows; tests check it against ``keras.layers.LSTM`` and ``tf.GradientTape``;
 - the **fast path**, :func:`lstm_forward` / :func:`lstm_backward`, same arguments, same results
   (tested equal to the reference): fused and reordered gates, preallocated buffers, a thread per
-  block of the batch (the private module ``minidl._lstm_fast`` says how).  Benchmarks and chapter 5's recomputation of
-  10,000 predictions use it.
+  block of the batch (the private module ``minidl._lstm_fast`` says how).  Benchmarks and
+  chapter 5's recomputation of the Keras model's predictions use it.
 
 Both follow minidl's layer contract: ``*_forward(...) -> (out, cache)`` with ``out`` an
 :class:`LSTMOutput` ``(h_seq, h_last, c_last)``, and ``*_backward(dout, cache) -> dict`` of
