@@ -17,10 +17,12 @@ site, against the rendered index page.  Quotations of the article: ``test_quotat
 
 from __future__ import annotations
 
+import ast
 import re
 from fractions import Fraction
 from html import unescape
 
+import jupytext
 import numpy as np
 import pytest
 from pybtex.database import parse_file
@@ -394,3 +396,32 @@ def test_site_index_and_table_show_the_glued_values(built_site, glue, table):
         assert text in page, f"the page does not show {notebook}::{key} as {text!r}"
         shown += 1
     assert shown > 40 and len(pasted) >= 15, (shown, len(pasted))
+
+
+# --------------------------------------------------------------------------- typed years
+def _typed_text(node) -> str:
+    """The literal parts of a string expression (f-string values and calls left out)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else " " for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return _typed_text(node.left) + " " + _typed_text(node.right)
+    return " "
+
+
+def test_corrections_type_no_years():
+    """A year in a correction comes from references.bib (``ref(...)``) or a cited source, never
+    typed (the audit re-typed Siri's launch year and nothing noticed)."""
+    source = next(c.source for c in jupytext.read(CHAPTERS / "11-errata.md").cells
+                  if c.cell_type == "code" and "GROUPS = [" in c.source)
+    groups = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Assign)
+                  and getattr(n.targets[0], "id", "") == "GROUPS")
+    typed = {}
+    for group in groups.value.elts:
+        for item in group.elts[2].elts:
+            text = re.sub(r"“[^”]*”|`[^`]*`|\$[^$]*\$", " ", _typed_text(item.elts[3]))
+            years = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)
+            if years:
+                typed[item.elts[0].value] = years
+    assert not typed, f"errata corrections type years {typed}: read them from references.bib"
