@@ -75,10 +75,11 @@ minidl.lstm  (weights exactly keras.layers.LSTM(H).get_weights(), gate order i, 
     (N, T, H), h_last (N, H), c_last (N, H), cache); lstm_backward(dh_seq, cache, dh_last=None,
     dc_last=None, *, threads=None) -> {"dx", "dkernel", "drecurrent_kernel", "dbias", "dh0",
     "dc0"}; ACTIVATIONS (names: sigmoid, tanh, relu, linear)
-minidl.data  (chapter 5)
-    load_digit_sequences(source="auto"|"mnist"|"digits", *, path=None, validation_fraction=0.1,
-    test_fraction=0.2, seed=0, timeout=3.0, verbose=True) -> DigitSequences(train, validation,
-    test: (x (N, T, D) float32 in [0, 1], y (N,) int64), info: dict); mnist_cache_path()
+minidl.data  (chapter 5; MNIST from the IDX files in data/mnist/, SHA-256 checked)
+    load_mnist(data_dir=None) -> ((x_train (60000, 28, 28), y_train), (x_test (10000, 28, 28),
+    y_test)) uint8; read_idx(path) -> array; load_digit_sequences(*, validation_size=6000,
+    seed=0, data_dir=None) -> DigitSequences(train, validation, test: (x (N, 28, 28) float32
+    pixel / 255, y (N,) int64), info: dict); MNIST_DIR, MNIST_FILES
 minidl.keras_models  (chapter 5; Keras imported on first call)
     article_model(features=28) -> the article's compiled 3 x LSTM(128, relu) + Dense(1, sigmoid);
     lstm_classifier(steps=None, features=28, num_classes=10, *, units=128, layers=1,
