@@ -107,7 +107,7 @@ def test_corrupt_file_is_named_with_its_checksum(tmp_path):
 
 
 def test_sequences_are_28_steps_of_28_features_scaled_by_255(sequences, mnist):
-    d, ((x, y), (xt, yt)) = sequences, mnist
+    d, (_, (xt, yt)) = sequences, mnist
     info = d.info
     assert (info["source"], info["steps"], info["features"], info["pixel_max"]) == \
         ("mnist", 28, 28, 255.0)
