@@ -96,8 +96,22 @@ def _parse_idx(raw: bytes, name: str) -> np.ndarray:
 def read_idx(path) -> np.ndarray:
     """Read one IDX file (gzipped if its name ends in ``.gz``) into an array of its shape.
 
-    Raises ``FileNotFoundError`` if the file is missing and ``ValueError`` if it is not valid
-    IDX (the message names the file).
+    Parameters
+    ----------
+    path
+        the file, e.g. ``data/mnist/t10k-labels-idx1-ubyte.gz``.
+
+    Returns
+    -------
+    numpy.ndarray
+        the values, in the shape and type the IDX header gives (native byte order).
+
+    Raises
+    ------
+    FileNotFoundError
+        if the file is missing.
+    ValueError
+        if it is not valid IDX (the message names the file).
     """
     path = Path(path)
     if not path.is_file():
@@ -119,13 +133,26 @@ def _read_bytes(path: Path) -> bytes:
 def load_mnist(data_dir=None):
     """The four MNIST files as the original arrays: ``(x_train, y_train), (x_test, y_test)``.
 
-    data_dir: directory holding ``train-images-idx3-ubyte.gz`` and the three others (default
-    :data:`MNIST_DIR`, the book's ``data/mnist/``).
-    Returns uint8 arrays x_train (60000, 28, 28), y_train (60000,), x_test (10000, 28, 28),
-    y_test (10000,).
+    Each decompressed file must have the SHA-256 listed in :data:`MNIST_FILES`.
 
-    Each decompressed file must have the SHA-256 listed in :data:`MNIST_FILES`.  Raises
-    ``FileNotFoundError`` naming a missing file, ``ValueError`` naming a corrupt one.
+    Parameters
+    ----------
+    data_dir
+        directory holding ``train-images-idx3-ubyte.gz`` and the three others (default
+        :data:`MNIST_DIR`, the book's ``data/mnist/``).
+
+    Returns
+    -------
+    tuple
+        ``((x_train, y_train), (x_test, y_test))``, uint8 arrays x_train (60000, 28, 28),
+        y_train (60000,), x_test (10000, 28, 28), y_test (10000,).
+
+    Raises
+    ------
+    FileNotFoundError
+        naming a missing file.
+    ValueError
+        naming a corrupt file (wrong checksum, not gzip, not IDX).
     """
     data_dir = MNIST_DIR if data_dir is None else Path(data_dir)
     arrays = {}
@@ -154,18 +181,27 @@ def load_digit_sequences(*, validation_size: int = 6000, seed: int = 0,
 
     Parameters
     ----------
-    validation_size: training images held out for validation, 1 ≤ validation_size < 60000.
-    seed: seeds the shuffle that picks the validation images.
-    data_dir: where the IDX files are (default :data:`MNIST_DIR`).
+    validation_size
+        training images held out for validation, 1 ≤ validation_size < 60000.
+    seed
+        seeds the shuffle that picks the validation images.
+    data_dir
+        where the IDX files are (default :data:`MNIST_DIR`).
 
     Returns
     -------
-    :class:`DigitSequences` — x: (N, 28, 28) float32, pixel / 255 (one image row per step),
-    y: (N,) int64.  train: 60000 − validation_size images, validation: validation_size, test:
-    the 10,000 test images in their original order.
+    DigitSequences
+        x: (N, 28, 28) float32, pixel / 255 (one image row per step), y: (N,) int64.  train:
+        60000 − validation_size images, validation: validation_size, test: the 10,000 test
+        images in their original order.
 
-    Raises ``ValueError`` for a bad ``validation_size`` or ``seed``, and whatever
-    :func:`load_mnist` raises for a missing or corrupt file.
+    Raises
+    ------
+    TypeError
+        if ``validation_size`` or ``seed`` is not an integer.
+    ValueError
+        for a ``validation_size`` or ``seed`` out of range, and (from :func:`load_mnist`) for a
+        corrupt file; ``FileNotFoundError`` for a missing one.
     """
     for name, value in (("validation_size", validation_size), ("seed", seed)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
