@@ -31,7 +31,7 @@ import numpy as np
 __all__ = ["DigitSequences", "MNIST_DIR", "MNIST_FILES", "load_digit_sequences", "load_mnist",
            "read_idx"]
 
-#: Where the book keeps the four files: ``data/mnist/`` at the repository root.
+#: The directory that holds the four files (``data/mnist/`` at the repository root).
 MNIST_DIR = Path(__file__).resolve().parents[2] / "data" / "mnist"
 
 #: part -> (file name without ``.gz``, SHA-256 of the decompressed file, shape of its array).

@@ -355,8 +355,8 @@ def test_chapter5_values_pasted_into_the_table(table):
     assert g["ch5_article_lowest_zh"].startswith("-")   # BCE with labels above 1 goes negative
     assert g["ch5_relu_h200"] > 1e3 > 1 > g["ch5_tanh_h200"]
     assert g["ch5_distinct_values"] > 2               # grey levels, not a binary encoding
-    pasted = {"5.4": ["ch5_distinct_values:"], "5.6": ["ch5_relu_h200_zh`", "ch5_growth_steps`"],
-              "5.7": ["ch5_article_lowest_zh`"],
+    pasted = {"5.4": ["ch5_distinct_values:"], "5.6": ["ch5_relu_h200_zh:", "ch5_growth_steps:"],
+              "5.7": ["ch5_article_lowest_zh:"],
               "5.10": ["ch5_binary_ceiling:", "ch5_n01:", "ch5_n_test:"]}
     for item, keys in pasted.items():
         for key in keys:
