@@ -125,7 +125,7 @@ class BufferPool:
     are not pooled (small allocations are cheap).  Thread-safe.
     """
 
-    def __init__(self, max_bytes=256 * 2**20, min_bytes=2**20):
+    def __init__(self, max_bytes=128 * 2**20, min_bytes=2**20):
         self.max_bytes, self.min_bytes = int(max_bytes), int(min_bytes)
         self._arrays = OrderedDict()        # (shape, dtype) -> [arrays], least recently used first
         self._lock = threading.Lock()
