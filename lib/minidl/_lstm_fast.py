@@ -121,8 +121,9 @@ class BufferPool:
     ``empty(shape, dtype)`` returns a pooled array of that shape and dtype that nobody else holds
     — every NumPy view keeps a reference to the array owning its memory, so an array whose only
     reference is the pool's is free, whatever views of it the caller made and dropped — or a new
-    one, kept for later while the pool holds less than ``max_bytes``.  Arrays below ``min_bytes``
-    are not pooled (small allocations are cheap).  Thread-safe.
+    one, kept for later while the pool holds no more than ``max_bytes`` (free arrays of the least
+    recently used shapes make room).  Arrays below ``min_bytes`` are not pooled (small allocations
+    are cheap), nor those above ``max_bytes``.  Thread-safe.
     """
 
     def __init__(self, max_bytes=128 * 2**20, min_bytes=2**20):
@@ -141,7 +142,8 @@ class BufferPool:
 
     def empty(self, shape, dtype):
         shape, dtype = tuple(int(s) for s in shape), np.dtype(dtype)
-        if int(np.prod(shape)) * dtype.itemsize < self.min_bytes:
+        nbytes = int(np.prod(shape)) * dtype.itemsize
+        if not self.min_bytes <= nbytes <= self.max_bytes:
             return np.empty(shape, dtype)
         key = (shape, dtype.str)
         with self._lock:

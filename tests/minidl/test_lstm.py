@@ -327,6 +327,18 @@ def test_buffer_pool_hands_out_only_arrays_nobody_else_holds():
     assert big.shape == (200, 2) and pool.nbytes() <= 1000
 
 
+def test_buffer_pool_makes_room_by_dropping_free_arrays_of_old_shapes():
+    from minidl._lstm_fast import BufferPool
+
+    pool = BufferPool(max_bytes=200, min_bytes=0)
+    held = pool.empty((10,), np.float32)               # 40 bytes, still held below
+    pool.empty((20,), np.float32)                      # 80 bytes, free at once
+    assert pool.nbytes() == 120
+    pool.empty((30,), np.float32)                      # 120 more: the free 80 make room
+    assert pool.nbytes() == 40 + 120
+    assert held.shape == (10,)
+
+
 def test_fast_lstm_results_survive_later_calls(monkeypatch):
     """The pooled buffers behind one call's outputs and cache are not reused while held."""
     from minidl import _lstm_fast
