@@ -146,10 +146,9 @@ def test_chapter_directory_holds_only_pairs():
 # no longer typed fails too, so delete it from here when you glue it.
 TYPED_IN_CAPTIONS = {
     "01-background": ["2012", "2021", "1", "1"],     # years of the plot's range; 1 亿 / 1 万亿
-    "05-lstm-mnist": ["8", "200", "1", "2", "3"],
+    "05-lstm-mnist": ["8", "1", "2", "3"],           # branch mnist
     "06-applications": ["1"],                        # features per step
     "08-trends": ["3"],                              # "3 位"
-    "12-performance": ["32"],                        # the article's batch size (BATCH)
 }
 
 
@@ -190,10 +189,7 @@ def test_figure_captions_glue_their_numbers(md):
 # nbval's comment markers (`# NBVAL_IGNORE_OUTPUT`) are code the reader sees on the page; the book
 # uses cell tags instead (`nbval-ignore-output`, `nbval-skip`, ...).  Chapters still to convert, by
 # owner; the list may only shrink (a listed chapter without markers fails too).
-NBVAL_COMMENTS_LEFT = {
-    "05-lstm-mnist": "branch mnist",
-    "12-performance": "branch mnist (the two cells of 原文的模型与修正后的模型)",
-}
+NBVAL_COMMENTS_LEFT: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("md", chapter_sources(), ids=lambda p: p.name)
@@ -210,15 +206,14 @@ def test_nbval_markers_are_cell_tags_not_comments(md):
 
 # ------------------------------------------------------------- what an output-ignored cell may do
 # nbval does not compare the output of a cell tagged `nbval-ignore-output` (or marked with an
-# NBVAL_IGNORE_OUTPUT comment), so such a cell must assert what the prose claims (glue-only
-# plumbing cells excepted), and must not be
+# NBVAL_IGNORE_OUTPUT comment), so such a cell must assert what the prose claims (plumbing
+# cells tagged remove-cell excepted), and must not be
 # where a deterministic value comes from: a value it glues may only have a bound check in
 # tests/book/independent/ (a function), never an exact expected value.  Known exceptions, until
 # their owners split the cells (shrink-only):
 DETERMINISTIC_IN_IGNORED_CELLS = {
-    "05-lstm-mnist": {"ch5_binary_ceiling"},                    # branch mnist
-    "12-performance": {"perf_params_article", "perf_params_corrected", "perf_share_01",
-                       "perf_epochs"},                          # branch mnist (models section)
+    # branch mnist: a setting (200 steps) and two results glued in output-ignored cells
+    "05-lstm-mnist": {"ch5_article_nan_share", "ch5_growth_steps", "ch5_numpy_same_class"},
 }
 
 
@@ -246,8 +241,7 @@ def _independent_expected(stem):
 @pytest.mark.parametrize("nb_path", chapter_notebooks(), ids=lambda p: p.name)
 def test_output_ignored_cells_assert_and_compute_nothing_deterministic(nb_path):
     tagged = [c for c in _ignored_cells(nb_path) if "NBVAL_" not in c.source]
-    plumbing = [c for c in tagged if all(line.startswith("glue(")
-                                         for line in c.source.splitlines() if line.strip())]
+    plumbing = [c for c in tagged if "remove-cell" in c.get("metadata", {}).get("tags", [])]
     silent = [c.source.splitlines()[0] for c in tagged
               if "assert " not in c.source and c not in plumbing]
     assert not silent, (f"{nb_path.name}: output-ignored cells without an assert of what the "
