@@ -36,6 +36,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from bookkit.sphinxext.cjk import JoinCjkLineBreaks
+from bookkit.sphinxext.latex import setup_latex
 from bookkit.sphinxext.search import BookChineseSearch, count_terms
 
 __all__ = ["setup", "count_terms", "BookChineseSearch", "CollapseLongOutputs",
@@ -208,5 +209,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _page_context, priority=502)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)  # after all additions
     app.add_post_transform(CollapseLongOutputs)
+    setup_latex(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 2}
