@@ -12,8 +12,11 @@ module supplies what Sphinx's defaults lack for a Chinese book:
   lacks;
 * :class:`BookLatexStructure`, a post-transform on the assembled single-document tree: the root
   page becomes the unnumbered 前言, ``\\appendix`` goes before the first page of the toctree
-  captioned ``bookkit_latex_appendix_caption`` (default 附录), and every non-ASCII character of
-  the book is listed in ``bookzhchars.tex`` so that ``bookzh.sty`` can check the fonts for it.
+  captioned ``bookkit_latex_appendix_caption`` (default 附录), code hidden behind a toggle on the
+  site is left out, tables get column widths that fit the page, displayed math from outputs is
+  shrunk to the line, math in headings gets a plain-text PDF bookmark, and every non-ASCII
+  character of the book is listed in ``bookzhchars.tex`` so that ``bookzh.sty`` can check the
+  fonts for it.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-__all__ = ["BookLatexStructure", "LATEX_ELEMENTS", "column_widths", "fallback_candidates",
-           "fit_table_columns", "math_to_text", "setup_latex"]
+__all__ = ["BookLatexStructure", "LATEX_ELEMENTS", "column_widths", "drop_hidden_inputs",
+           "fallback_candidates", "fit_table_columns", "math_to_text", "setup_latex"]
 
 STYLE = Path(__file__).with_name("bookzh.sty")
 CHARS_FILE = "bookzhchars.tex"
@@ -122,6 +125,7 @@ class BookLatexStructure(SphinxPostTransform):
             return  # a single page, not the assembled book
         self._preface()
         self._appendix(root)
+        drop_hidden_inputs(self.document)
         for table in list(self.document.findall(nodes.table)):
             fit_table_columns(table)
         for block in list(self.document.findall(nodes.math_block)):
@@ -216,9 +220,9 @@ def column_widths(rows: list[list[str]]) -> tuple[list[int], str]:
     if sum(want) <= line:
         return [round(w) for w in want], size
     spare = line - sum(need)
-    extra = sum(w - n for w, n in zip(want, need))
+    extra = sum(w - n for w, n in zip(want, need, strict=True))
     return [round(n + (spare * (w - n) / extra if extra and spare > 0 else 0))
-            for w, n in zip(want, need)], size
+            for w, n in zip(want, need, strict=True)], size
 
 
 def _cell_text(entry: nodes.Element) -> str:
@@ -288,9 +292,29 @@ _GREEK = {name: unicodedata.lookup(f"GREEK SMALL LETTER {name.upper()}")
 
 def math_to_text(latex: str) -> str:
     """A plain-text rendering of inline math for PDF bookmarks: ``\\delta_o`` -> ``δo``."""
-    text = re.sub(r"\\([A-Za-z]+)",
-                  lambda m: _GREEK.get("lamda" if m.group(1) == "lambda" else m.group(1), ""), latex)
+    def letter(match: re.Match) -> str:
+        name = match.group(1)
+        return _GREEK.get("lamda" if name == "lambda" else name, "")
+
+    text = re.sub(r"\\([A-Za-z]+)", letter, latex)
     return re.sub(r"[_^{}\\]", "", text).strip()
+
+
+def drop_hidden_inputs(document: nodes.Node) -> int:
+    """Remove the source of code cells tagged ``hide-input`` (or ``hide-cell``); returns how many.
+
+    On the site such code sits behind a "显示代码" toggle; a printed page cannot unfold it, and the
+    code (the errata table's data, for instance) would fill pages.  Its output stays.
+    """
+    dropped = 0
+    for cell in list(document.findall(nodes.container)):
+        if cell.get("nb_element") == "cell_code" and cell.get("hide_mode") in ("input", "all"):
+            for child in list(cell.children):
+                if isinstance(child, nodes.Element) and \
+                        child.get("nb_element") == "cell_code_source":
+                    cell.remove(child)
+                    dropped += 1
+    return dropped
 
 
 def _in_cell_output(node: nodes.Node) -> bool:
