@@ -200,9 +200,10 @@ def column_widths(rows: list[list[str]]) -> tuple[list[int], str]:
     more than 30 rows as a ``longtable`` of ``l`` columns, which never wrap (the errata table ran
     off the page), and tabulary squeezes a column of unbreakable words (a bibliography key) below
     their width.  Here each column needs at least its header's width (up to 8) and its longest
-    unbreakable non-Chinese word, and wants its mean text width (up to 40); the line is shared
-    accordingly.  When the needs alone overflow the line, the table gets a smaller font (the
-    second value: "", "\\small" or "\\footnotesize").
+    unbreakable non-Chinese word, and wants its mean text width (up to 40), or its longest cell
+    when no cell is longer than 16; the line is shared accordingly.  When the needs alone
+    overflow the line, the table gets a smaller font (the second value: "", "\\small" or
+    "\\footnotesize").
     """
     if not rows:
         return [], ""
@@ -213,8 +214,10 @@ def column_widths(rows: list[list[str]]) -> tuple[list[int], str]:
         head = min(_display_width(cells[0]), 8) if cells else 0
         mean = sum(_display_width(c) for c in cells[1:]) / max(len(cells) - 1, 1)
         word = max((_display_width(w) for c in cells for w in _WORD.findall(c)), default=0)
+        longest = max((_display_width(c) for c in cells[1:]), default=0)
         need.append(max(4, head, word) + COLUMN_PADDING)
-        want.append(max(need[-1], min(mean, 40) + COLUMN_PADDING))
+        # a column of short cells (判定: "错误（审计之外）") keeps each on one line
+        want.append(max(need[-1], (longest if longest <= 16 else min(mean, 40)) + COLUMN_PADDING))
     size, line = next(((size, line) for size, line in TABLE_SIZES if sum(need) <= line),
                       TABLE_SIZES[-1])
     if sum(want) <= line:
@@ -228,14 +231,15 @@ def column_widths(rows: list[list[str]]) -> tuple[list[int], str]:
 def _cell_text(entry: nodes.Element) -> str:
     """A cell's text; inline code (which breaks only at spaces) with its punctuation protected.
 
-    :func:`column_widths` splits words at punctuation, where LaTeX can break prose but not
-    ``\\sphinxupquote``: code keeps its punctuation as letters (``x``) for the measurement.
+    :func:`column_widths` splits words at punctuation, where LaTeX can break prose; inline code
+    (``\\sphinxupquote``) breaks only after ``. , ; ? ! / ( =`` (bookzh.sty adds the last two),
+    so its other characters are measured as letters (``x``).
     """
     parts = []
     for node in entry.findall(nodes.Text):
         text = str(node)
         if isinstance(node.parent, nodes.literal):
-            text = re.sub(r"[^\s]", "x", text)
+            text = re.sub(r"[^\s.,;?!/(=]", "x", text)
         parts.append(text)
     return "".join(parts)
 
