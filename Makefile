@@ -39,6 +39,8 @@ $(STAMP): requirements.txt pyproject.toml
 # when `make pdf` has built it; without it the site is built without the link.
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	@if [ -f _build/pdf/book.pdf ]; then echo "The site offers _build/pdf/book.pdf as book.pdf" \
+	  "(built $$(date -r _build/pdf/book.pdf '+%F %T'); \`make pdf\` rebuilds it)"; fi
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
 
 # The PDF: Sphinx's LaTeX builder (configured by _config.yml and lib/bookkit/sphinxext/latex.py),
