@@ -45,7 +45,7 @@ EXPLAINED_WARNINGS: dict[str, str] = {
 #: An overfull line this much wider than the text block is visible to a reader (the margins are
 #: 2.2 cm, about 62 pt, so it is still on the page, but it runs into the margin).
 MAX_OVERFULL_PT = 8.0
-#: The length a reader would expect of this book (it had 97 pages in November 2026).
+#: The length a reader would expect of this book (125 pages with the API appendix, November 2026).
 PAGES = (60, 400)
 #: Words of Sphinx's English templates that must not survive as headings or labels.
 ENGLISH_HEADINGS = re.compile(
