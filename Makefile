@@ -48,7 +48,8 @@ book: $(STAMP)
 PDF_PACKAGES := texlive-xetex texlive-lang-chinese texlive-latex-recommended texlive-latex-extra \
                 texlive-fonts-recommended latexmk xindy fonts-noto-cjk fonts-dejavu-core
 pdf: $(STAMP)
-	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { \
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null \
+	  && { ! command -v fc-list >/dev/null || fc-list | grep -q "Noto Serif CJK SC"; } || { \
 	  echo "make pdf needs XeLaTeX, latexmk and the Noto CJK fonts (README: \"The book as a PDF\")."; \
 	  echo "Debian/Ubuntu: sudo apt-get install --no-install-recommends $(PDF_PACKAGES)"; \
 	  echo "macOS: MacTeX (brew install --cask mactex-no-gui) and the Noto CJK SC fonts."; \
