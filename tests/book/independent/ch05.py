@@ -67,6 +67,20 @@ def _smallest_n_printing(target: str) -> int:
     return n
 
 
+def _sci_zh(x: float) -> str:
+    """x with two significant digits as Chinese prose writes it: 3.0 × 10⁻⁸ (written out here,
+    not through bookkit's formatter)."""
+    mantissa, exponent = f"{x:.1e}".split("e")
+    sup = str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{mantissa} × 10{sup}"
+
+
+def _sci_zh_of(name: str):
+    def check(stored, glued):
+        assert stored == _sci_zh(glued[name]), f"{stored!r} is not {glued[name]!r} in Chinese style"
+    return check
+
+
 def expected() -> dict[str, object]:
     x_train = _idx("train-images-idx3-ubyte")
     y_train = _idx("train-labels-idx1-ubyte")
@@ -146,6 +160,7 @@ def expected() -> dict[str, object]:
         "ch5_n_val": VALIDATION,
         "ch5_fig_digits": _figure,
         "ch5_astype_change": float(astype_change),
+        "ch5_astype_change_zh": _sci_zh(float(astype_change)),
         "ch5_distinct_values": len(np.unique(x_train[train_part])),
         "ch5_article_epoch_steps": -(-n_all // BATCH),
         "ch5_mnist_test_steps": -(-n_test // BATCH),
@@ -193,6 +208,7 @@ def expected() -> dict[str, object]:
         "ch5_binary_ceiling": n01 / n_test,
         "ch5_bce_negative": bce_negative,
         "ch5_keras_epsilon": 1e-7,
+        "ch5_keras_epsilon_zh": "1 × 10⁻⁷",
         "ch5_minidl_bce_error": bce_error,
         "ch5_near_fraction": "29/32",
         "ch5_near_value": 29 / 32,
@@ -203,6 +219,7 @@ def expected() -> dict[str, object]:
         "ch5_fig_confusion": _figure,
         "ch5_fig_errors": _figure,
         "ch5_numpy_max_diff": _between(0, 1e-4),
+        "ch5_numpy_max_diff_zh": _sci_zh_of("ch5_numpy_max_diff"),
         "ch5_numpy_same_class": 1.0,
         "ch5_ex_params": corrected_params,
         "ch5_ex_steps64": -(-n_test // 64),
