@@ -242,15 +242,15 @@ def compare_lstm(n: int = 256, t: int = 28, d: int = 28, h: int = 128, *, repeat
         return tape.gradient(loss, [xb, *layer.trainable_variables])
 
     def numpy_forward():
-        return lstm_forward(x, kernel, recurrent, bias, activation=activation)[0]
+        return lstm_forward(x, kernel, recurrent, bias, activation=activation)[0].h_seq
 
     def keras_forward():
         return model.predict_on_batch(x)
 
     def numpy_train():
-        cache = lstm_forward(x, kernel, recurrent, bias, activation=activation)[3]
+        _, cache = lstm_forward(x, kernel, recurrent, bias, activation=activation)
         g = lstm_backward(dy, cache)
-        return [g["dx"], g["dkernel"], g["drecurrent_kernel"], g["dbias"]]
+        return [g["x"], g["kernel"], g["recurrent_kernel"], g["bias"]]
 
     def keras_train():
         return [g.numpy() for g in keras_grads(x_tf)]

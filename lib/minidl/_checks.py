@@ -1,15 +1,118 @@
 """Input validation shared by the public functions of :mod:`minidl` (private module).
 
-Every public function validates its arguments once, at the boundary, and raises ``ValueError``
-with a message that names the offending shape or value, so that a reader can act on it.  The
-helpers here also hold the one overflow- and underflow-free exponential the library uses.
+Every public function validates its arguments once, at the boundary, with these helpers (the
+pattern of scikit-learn's ``check_scalar``):
+
+- a wrong **type** raises ``TypeError`` (a string where a number belongs, a float where an integer
+  belongs, an object array, a ``bool`` for a count);
+- a wrong **value** raises ``ValueError`` (out of range, NaN or inf, a shape that does not fit);
+
+and the message names the argument and the offending value or shape, so that a reader can act on
+it.  NumPy scalars (``np.int64(3)``, ``np.float32(0.3)``) are accepted wherever Python numbers are.
+The helpers here also hold the one overflow- and underflow-free exponential the library uses.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 
-__all__ = ["as_float_array", "check_finite", "shape_str", "safe_exp"]
+__all__ = [
+    "as_float_array",
+    "check_finite",
+    "check_int",
+    "check_real",
+    "check_choice",
+    "check_rng",
+    "check_shape",
+    "shape_str",
+    "safe_exp",
+]
+
+
+def check_int(value, name: str, *, min_value: int | None = None,
+              max_value: int | None = None) -> int:
+    """``value`` as a Python ``int``, checked to lie in ``[min_value, max_value]``.
+
+    Python and NumPy integers are accepted; ``bool`` and floats (even ``3.0``) raise
+    ``TypeError``; a value outside the bounds raises ``ValueError``.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    value = int(value)
+    if (min_value is not None and value < min_value) or (
+            max_value is not None and value > max_value):
+        raise ValueError(f"{name} must be {_interval(min_value, max_value)}, got {value}")
+    return value
+
+
+def check_real(value, name: str, *, min_value: float | None = None,
+               max_value: float | None = None, min_open: bool = False,
+               max_open: bool = False) -> float:
+    """``value`` as a finite Python ``float``, checked against the interval's bounds.
+
+    Python and NumPy integers and floats are accepted; ``bool``, strings, arrays raise
+    ``TypeError``; NaN, inf and values outside the interval raise ``ValueError``.  ``min_open`` /
+    ``max_open`` exclude the bound itself.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    lo_ok = min_value is None or (value > min_value if min_open else value >= min_value)
+    hi_ok = max_value is None or (value < max_value if max_open else value <= max_value)
+    if not (math.isfinite(value) and lo_ok and hi_ok):
+        want = _interval(min_value, max_value, min_open, max_open)
+        raise ValueError(f"{name} must be a finite number{' ' + want if want else ''}, "
+                         f"got {value!r}")
+    return value
+
+
+def _interval(lo, hi, lo_open=False, hi_open=False) -> str:
+    if lo is not None and hi is not None:
+        return f"in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
+    if lo is not None:
+        return f"{'>' if lo_open else '>='} {lo}"
+    if hi is not None:
+        return f"{'<' if hi_open else '<='} {hi}"
+    return ""
+
+
+def check_choice(value, name: str, choices) -> str:
+    """``value`` if it is one of the strings ``choices``: ``TypeError`` for a non-string,
+    ``ValueError`` (listing the choices) for an unknown one."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, one of {list(choices)}, got {value!r}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
+    return value
+
+
+def check_rng(rng, name: str = "rng") -> np.random.Generator:
+    """``rng`` if it is a ``numpy.random.Generator``, else ``TypeError`` saying how to make one."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"{name} must be a numpy.random.Generator (e.g. np.random.default_rng(0)), "
+            f"got {type(rng).__name__}")
+    return rng
+
+
+def check_shape(a: np.ndarray, name: str, shape: tuple, what: str = "",
+                context: str = "") -> None:
+    """``ValueError`` unless ``a.shape`` equals ``shape`` (``None`` entries match any size).
+
+    ``what`` names the axes for the message, ``context`` says where the sizes come from, e.g.
+    ``check_shape(h0, "h0", (2, 3), "(N, H)", " to match x (2, 5, 4)")`` gives
+    ``h0 must be (N, H) = (2, 3) to match x (2, 5, 4), got shape (3, 2)``.
+    """
+    ok = a.ndim == len(shape) and all(w is None or s == w for s, w in zip(a.shape, shape,
+                                                                          strict=True))
+    if not ok:
+        want = "(" + ", ".join("·" if w is None else str(w) for w in shape) + \
+            ("," if len(shape) == 1 else "") + ")"
+        raise ValueError(f"{name} must be {what + ' = ' if what else ''}{want}{context}, "
+                         f"got shape {shape_str(a.shape)}")
 
 
 def shape_str(shape: tuple[int, ...]) -> str:
@@ -39,7 +142,8 @@ def as_float_array(
     """Convert ``a`` to a floating NumPy array (ints and bools become float64).
 
     float32 and float64 inputs keep their dtype.  ``ndim`` restricts the number of dimensions;
-    ``finite`` rejects NaN and inf.  Raises ``ValueError`` naming ``name`` otherwise.
+    ``finite`` rejects NaN and inf.  Raises ``TypeError`` for non-numeric or complex data and
+    ``ValueError`` (naming ``name`` and the shape or the bad entry) for the rest.
     """
     try:
         arr = np.asarray(a)
@@ -48,9 +152,9 @@ def as_float_array(
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
     ):
-        raise ValueError(f"{name} must be numeric, got dtype {arr.dtype}")
+        raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
     if np.issubdtype(arr.dtype, np.complexfloating):
-        raise ValueError(f"{name} must be real, got dtype {arr.dtype}")
+        raise TypeError(f"{name} must be real, got dtype {arr.dtype}")
     if not np.issubdtype(arr.dtype, np.floating):
         arr = arr.astype(np.float64)
     if ndim is not None:

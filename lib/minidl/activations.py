@@ -17,6 +17,7 @@ against finite differences in ``tests/minidl/test_activations.py``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,6 +35,7 @@ __all__ = [
     "softmax",
     "softmax_backward",
     "get",
+    "Activation",
     "NAMES",
 ]
 
@@ -43,6 +45,18 @@ def _out(a: np.ndarray):
     return a[()] if a.ndim == 0 else a
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """The library's one sigmoid, without input checks (losses and the LSTM call it directly)."""
+    e = safe_exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """The library's one softmax, without input checks (losses call it directly)."""
+    e = safe_exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
 def sigmoid(z):
     """Logistic sigmoid ``1 / (1 + exp(-z))``, elementwise.
 
@@ -50,9 +64,7 @@ def sigmoid(z):
     Computed as ``1/(1+e)`` for ``z >= 0`` and ``e/(1+e)`` for ``z < 0`` with ``e = exp(-|z|)``,
     so ``exp`` never overflows.
     """
-    z = as_float_array(z, "z")
-    e = safe_exp(-np.abs(z))
-    return _out(np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)))
+    return _out(_sigmoid(as_float_array(z, "z")))
 
 
 def sigmoid_grad(z):
@@ -121,8 +133,7 @@ def softmax(z, axis: int = -1):
     if z.ndim == 0:
         raise ValueError("softmax needs at least a 1-D z (the classes along axis), got a scalar")
     axis = _check_axis(axis, z.ndim, "z")
-    e = safe_exp(z - z.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    return _softmax(z, axis)
 
 
 def softmax_backward(grad_out, s, axis: int = -1):
@@ -145,6 +156,17 @@ def softmax_backward(grad_out, s, axis: int = -1):
     return s * (g - (g * s).sum(axis=axis, keepdims=True))
 
 
+class Activation(NamedTuple):
+    """What :func:`get` returns: the canonical name, the function and its derivative."""
+
+    name: str
+    #: the activation, ``fn(z)``
+    fn: Callable
+    #: ``d fn / d z`` at the pre-activation z, elementwise; ``None`` for softmax (use
+    #: :func:`softmax_backward`)
+    grad: Callable | None
+
+
 _ELEMENTWISE: dict[str, tuple[Callable, Callable]] = {
     "sigmoid": (sigmoid, sigmoid_grad),
     "tanh": (tanh, tanh_grad),
@@ -156,18 +178,21 @@ _ELEMENTWISE: dict[str, tuple[Callable, Callable]] = {
 NAMES = (*_ELEMENTWISE, "softmax")
 
 
-def get(name: str) -> tuple[Callable, Callable | None]:
-    """``(f, f_grad)`` for an activation name (``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"linear"``,
-    ``"softmax"``; ``None`` means ``"linear"`` as in Keras).
+def get(name: str | None) -> Activation:
+    """The :class:`Activation` ``(name, fn, grad)`` for an activation name.
 
-    For ``"softmax"`` ``f_grad`` is ``None``: its derivative is not elementwise, use
-    :func:`softmax_backward`.
+    name: ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"linear"`` or ``"softmax"``; ``None`` means
+    ``"linear"`` as in Keras.  For ``"softmax"`` ``grad`` is ``None``: its derivative is not
+    elementwise, use :func:`softmax_backward`.  Like :func:`minidl.losses.get` and
+    :func:`minidl.optim.get`, it returns a named object with a ``name`` field.
+    Raises ``TypeError`` for a non-string name, ``ValueError`` for an unknown one.
     """
     if name is None:
         name = "linear"
+    if not isinstance(name, str):
+        raise TypeError(f"activation name must be a str or None, got {name!r}")
     if name == "softmax":
-        return softmax, None
-    try:
-        return _ELEMENTWISE[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown activation {name!r}; expected one of {list(NAMES)}") from None
+        return Activation("softmax", softmax, None)
+    if name not in _ELEMENTWISE:
+        raise ValueError(f"unknown activation {name!r}; expected one of {list(NAMES)}")
+    return Activation(name, *_ELEMENTWISE[name])

@@ -173,15 +173,13 @@ def numpy_predict(model, x, *, batch_size: int = 1024):
         for step in plan:
             if step[0] == "lstm":
                 _, weights, act, ract, return_sequences = step
-                h_seq, h_last, _, _ = lstm_forward(h, *weights, activation=act,
-                                                   recurrent_activation=ract)
-                h = h_seq if return_sequences else h_last
+                out, _ = lstm_forward(h, *weights, activation=act, recurrent_activation=ract)
+                h = out.h_seq if return_sequences else out.h_last
             else:
                 _, (W, b), act = step
                 if h.ndim != 2:
                     raise ValueError(f"Dense after a sequence output (shape {h.shape}) is not "
                                      "supported by numpy_predict")
-                f, _ = _get_activation(act)
-                h = f(dense_forward(h, W, b)[0])
+                h = _get_activation(act).fn(dense_forward(h, W, b)[0])
         outputs.append(np.asarray(h, np.float32))
     return np.concatenate(outputs)

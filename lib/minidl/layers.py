@@ -11,8 +11,10 @@
 A single sample may be given as a 1-D ``x`` of shape (D_in,): it is promoted to a batch of one,
 (1, D_in), so ``z`` is then (1, D_out).  Outputs are always 2-D.
 
-The pattern is cs231n's: ``dense_forward`` returns ``(z, cache)`` and ``dense_backward`` takes the
-upstream gradient and that cache, which is the only thing passing between the two.
+The pattern is cs231n's, and the contract of every layer in minidl (:mod:`minidl.lstm` too):
+``dense_forward(...)`` returns ``(out, cache)`` and ``dense_backward(dout, cache)`` takes the
+upstream gradient and that cache, which is the only thing passing between the two, and returns a
+dict of gradients keyed by the forward pass's argument names (``{"x": dx, "W": dW, "b": db}``).
 """
 
 from __future__ import annotations
@@ -86,9 +88,9 @@ def dense_backward(dz, cache):
     """Gradients of a dense layer given ``dz = dL/dz``.
 
     dz: (N, D_out); cache: ``(x, W)`` from :func:`dense_forward` with x (N, D_in), W (D_in, D_out).
-    Returns ``(dx, dW, db)``: dx = dz @ W.T (N, D_in), dW = x.T @ dz (D_in, D_out),
-    db = dz summed over the batch (D_out,).  Summing (not averaging) over the batch is right
-    because ``dz`` already carries the loss's ``1/N``.
+    Returns a dict keyed by :func:`dense_forward`'s argument names: ``"x"``: dz @ W.T (N, D_in),
+    ``"W"``: x.T @ dz (D_in, D_out), ``"b"``: dz summed over the batch (D_out,).  Summing (not
+    averaging) over the batch is right because ``dz`` already carries the loss's ``1/N``.
     """
     try:
         x, W = cache
@@ -103,7 +105,4 @@ def dense_backward(dz, cache):
             f"dz has shape {shape_str(dz.shape)} but the layer's output z has shape "
             f"{shape_str(want)} (x: {shape_str(x.shape)}, W: {shape_str(W.shape)})"
         )
-    dx = dz @ W.T
-    dW = x.T @ dz
-    db = dz.sum(axis=0)
-    return dx, dW, db
+    return {"x": dz @ W.T, "W": x.T @ dz, "b": dz.sum(axis=0)}

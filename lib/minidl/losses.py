@@ -33,10 +33,12 @@ binary/one-hot targets outside [0, 1], sparse labels that are not integers or no
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
 from minidl._checks import as_float_array, safe_exp, shape_str
+from minidl.activations import _sigmoid, _softmax
 
 __all__ = [
     "EPSILON",
@@ -49,6 +51,7 @@ __all__ = [
     "sparse_categorical_crossentropy",
     "sparse_categorical_crossentropy_grad",
     "get",
+    "Loss",
     "NAMES",
 ]
 
@@ -129,11 +132,6 @@ def _softplus_neg_abs(z: np.ndarray) -> np.ndarray:
     return np.log1p(safe_exp(-np.abs(z)))
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    e = safe_exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 def _log_softmax(z: np.ndarray) -> np.ndarray:
     """``z - logsumexp(z)``; the largest term's exp(0) = 1 is taken out of the sum and the rest
     goes through ``log1p``, so confident predictions keep full relative precision."""
@@ -141,11 +139,6 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
     e = safe_exp(shifted)
     np.put_along_axis(e, np.argmax(z, axis=-1)[..., np.newaxis], 0.0, axis=-1)
     return shifted - np.log1p(e.sum(axis=-1, keepdims=True))
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = safe_exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 # ----------------------------------------------------------------------------------------- MSE
@@ -336,6 +329,16 @@ def sparse_categorical_crossentropy_grad(y_true, y_pred, from_logits: bool = Fal
 
 
 # ------------------------------------------------------------------------------------ registry
+class Loss(NamedTuple):
+    """What :func:`get` returns: the canonical name, the per-sample loss and its gradient."""
+
+    name: str
+    #: ``fn(y_true, y_pred, ...)``: the per-sample loss, (N,)
+    fn: Callable
+    #: ``grad(y_true, y_pred, ...)``: gradient of the batch mean w.r.t. ``y_pred``
+    grad: Callable
+
+
 _LOSSES: dict[str, tuple[Callable, Callable]] = {
     "mean_squared_error": (mean_squared_error, mean_squared_error_grad),
     "binary_crossentropy": (binary_crossentropy, binary_crossentropy_grad),
@@ -351,15 +354,16 @@ _ALIASES = {"mse": "mean_squared_error"}
 NAMES = tuple(_LOSSES)
 
 
-def get(name: str) -> tuple[str, Callable, Callable]:
-    """``(canonical_name, loss, loss_grad)`` for a loss name such as ``"mse"`` or
-    ``"sparse_categorical_crossentropy"``; ``ValueError`` for an unknown name."""
-    key = _ALIASES.get(name, name) if isinstance(name, str) else name
-    try:
-        fn, grad = _LOSSES[key]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown loss {name!r}; expected one of {[*NAMES, *_ALIASES]}"
-        ) from None
-    return key, fn, grad
-
+def get(name: str) -> Loss:
+    """The :class:`Loss` ``(name, fn, grad)`` for a loss name such as ``"mse"`` or
+    ``"sparse_categorical_crossentropy"`` (``name`` is the canonical one, ``"mean_squared_error"``
+    for ``"mse"``).  Like :func:`minidl.activations.get` and :func:`minidl.optim.get`, it returns
+    a named object with a ``name`` field.
+    Raises ``TypeError`` for a non-string name, ``ValueError`` for an unknown one.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"loss name must be a str, got {name!r}")
+    key = _ALIASES.get(name, name)
+    if key not in _LOSSES:
+        raise ValueError(f"unknown loss {name!r}; expected one of {[*NAMES, *_ALIASES]}")
+    return Loss(key, *_LOSSES[key])

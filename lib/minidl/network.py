@@ -251,8 +251,7 @@ class MLP:
         layer_caches = []
         for i, name in enumerate(self.activations, start=1):
             z, cache = dense_forward(a, self.params[f"W{i}"], self.params[f"b{i}"])
-            f, _ = act.get(name)
-            a = np.asarray(f(z))
+            a = np.asarray(act.get(name).fn(z))
             layer_caches.append(cache)
             inter[f"Z{i}"], inter[f"A{i}"] = z, a
         self._cache = (inter, layer_caches)
@@ -288,10 +287,11 @@ class MLP:
                 if name == "softmax":
                     g = act.softmax_backward(g, inter[f"A{i}"])
                 else:
-                    g = g * act.get(name)[1](inter[f"Z{i}"])
-            g, dW, db = dense_backward(g, layer_caches[i - 1])
-            self.grads[f"W{i}"] = dW
-            self.grads[f"b{i}"] = db
+                    g = g * act.get(name).grad(inter[f"Z{i}"])
+            grads = dense_backward(g, layer_caches[i - 1])
+            self.grads[f"W{i}"] = grads["W"]
+            self.grads[f"b{i}"] = grads["b"]
+            g = grads["x"]
         return g
 
     # --------------------------------------------------------------------------- loss & training

@@ -52,8 +52,12 @@ def _check_number(name: str, value, lo: float, hi: float, *, lo_open: bool, hi_o
 class Optimizer:
     """Base class: validates the ``params`` / ``grads`` dicts and counts steps.
 
-    Subclasses implement ``_update(name, w, g)``, which changes ``w`` in place.
+    Subclasses implement ``_update(name, w, g)``, which changes ``w`` in place, and set ``name``
+    (the lower-case name :func:`get` accepts).
     """
+
+    #: the optimizer's name, as :func:`get` accepts it
+    name: str = "optimizer"
 
     def __init__(self) -> None:
         #: number of completed ``step`` calls (Keras's ``optimizer.iterations``)
@@ -105,6 +109,8 @@ class SGD(Optimizer):
     The velocity for each parameter name starts at 0 and lives in ``self.velocities``.
     """
 
+    name = "sgd"
+
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0) -> None:
         super().__init__()
         self.learning_rate = _check_number(
@@ -132,6 +138,8 @@ class Adam(Optimizer):
     learning_rate: > 0; beta_1, beta_2: in [0, 1); epsilon: >= 0.
     First and second moments per parameter name live in ``self.m`` and ``self.v``.
     """
+
+    name = "adam"
 
     def __init__(
         self,
@@ -170,8 +178,12 @@ class Adam(Optimizer):
 
 
 def get(optimizer) -> Optimizer:
-    """An optimizer instance from an instance (returned as is) or a name, ``"sgd"`` / ``"adam"``
-    (Keras's defaults)."""
+    """An :class:`Optimizer` from an instance (returned as is) or a name, ``"sgd"`` / ``"adam"``
+    (case-insensitive; Keras's defaults).
+
+    Like :func:`minidl.activations.get` and :func:`minidl.losses.get`, it returns a named object
+    (``.name``) holding what is needed to use it (here ``.step(params, grads)``).
+    """
     if isinstance(optimizer, Optimizer):
         return optimizer
     if isinstance(optimizer, str) and optimizer.lower() in ("sgd", "adam"):

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from minidl.activations import _sigmoid
+
 __all__ = [
     "sigma",
     "Derivation",
@@ -85,22 +87,22 @@ def _is_zero(expr) -> bool:
     return sp.simplify(expr) == 0
 
 
-def _textbook_sigmoid(z):
-    """``1 / (1 + exp(-z))`` written out, deliberately not minidl's stable implementation."""
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64)))
+def _numeric_sigmoid(z):
+    """σ for lambdified expressions: the library's one sigmoid (stable for any z)."""
+    return _sigmoid(np.asarray(z, dtype=np.float64))
 
 
 def lambdify(args, expr) -> Callable:
-    """``sympy.lambdify`` for minidl's expressions, evaluated independently of
-    :mod:`minidl.activations`: σ by the textbook formula ``1 / (1 + exp(-z))``, tanh by
-    ``numpy.tanh``, Heaviside by ``numpy.heaviside``.
+    """``sympy.lambdify`` for minidl's expressions: σ evaluated by the library's one sigmoid
+    (:func:`minidl.activations.sigmoid`, stable for any z), tanh by ``numpy.tanh``, Heaviside by
+    ``numpy.heaviside``.  The symbolic results themselves assume nothing about σ but its explicit
+    formula (:func:`sigmoid_derivative` proves σ' = σ(1 − σ) from it).
 
     args: a symbol or a sequence of symbols; expr: an expression or a Matrix.
-    Returns a NumPy function of the args (Matrices come back as 2-D arrays).  Meant for moderate
-    arguments (|z| below about 700, where the textbook formula does not overflow).
+    Returns a NumPy function of the args (Matrices come back as 2-D arrays).
     """
     return sp.lambdify(
-        args, expr, modules=[{"sigma": _textbook_sigmoid}, "numpy"], cse=True, docstring_limit=0
+        args, expr, modules=[{"sigma": _numeric_sigmoid}, "numpy"], cse=True, docstring_limit=0
     )
 
 

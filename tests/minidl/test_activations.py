@@ -149,13 +149,19 @@ def test_softmax_backward_shape_mismatch_names_both_shapes():
         A.softmax_backward(np.zeros((2, 3)), np.full((3, 2), 0.5))
 
 
-def test_non_numeric_input_raises():
-    with pytest.raises(ValueError, match="z must be numeric"):
+def test_non_numeric_input_raises_type_error():
+    with pytest.raises(TypeError, match="z must be numeric"):
         A.sigmoid(np.array(["a", "b"]))
 
 
 def test_unknown_activation_name_raises_listing_the_choices():
     with pytest.raises(ValueError, match=r"unknown activation 'gelu'; expected one of"):
         A.get("gelu")
-    assert A.get(None)[0] is A.linear
-    assert A.get("softmax") == (A.softmax, None)
+    with pytest.raises(TypeError, match="activation name must be a str"):
+        A.get(3)
+
+
+def test_get_returns_a_named_activation_like_losses_get():
+    assert A.get(None) == A.Activation("linear", A.linear, A.linear_grad)
+    assert A.get("softmax") == ("softmax", A.softmax, None)
+    assert A.get("tanh").grad is A.tanh_grad

@@ -37,7 +37,9 @@ def test_dense_backward_matches_finite_differences(seed, n, d_in, d_out):
 
     z, cache = dense_forward(x, W, b)
     assert z.shape == (n, d_out)
-    dx, dW, db = dense_backward(g, cache)
+    grads = dense_backward(g, cache)
+    assert list(grads) == ["x", "W", "b"]
+    dx, dW, db = grads["x"], grads["W"], grads["b"]
     assert (dx.shape, dW.shape, db.shape) == (x.shape, W.shape, b.shape)
     assert relative_error(dx, numerical_gradient(lambda v: loss(v, W, b), x)) < 1e-7
     assert relative_error(dW, numerical_gradient(lambda v: loss(x, v, b), W)) < 1e-7
@@ -60,7 +62,7 @@ def test_dense_backward_matches_gradient_tape_float64():
         loss = tf.reduce_sum(g * (xv @ Wv + bv))
     expected = tape.gradient(loss, [xv, Wv, bv])
     got = dense_backward(g, dense_forward(x, W, b)[1])
-    for e, a in zip(expected, got, strict=True):
+    for e, a in zip(expected, got.values(), strict=True):
         assert relative_error(a, e.numpy()) <= 1e-12
 
 
@@ -69,8 +71,8 @@ def test_one_sample_is_promoted_to_a_batch_of_one():
     z, cache = dense_forward([1.0, 2.0], W, np.zeros(2))
     assert z.shape == (1, 2)
     np.testing.assert_array_equal(z, [[7.0, 10.0]])  # x @ W, Keras layout
-    dx, dW, db = dense_backward(np.ones(2), cache)
-    assert dx.shape == (1, 2) and dW.shape == (2, 2) and db.shape == (2,)
+    grads = dense_backward(np.ones(2), cache)
+    assert grads["x"].shape == (1, 2) and grads["W"].shape == (2, 2) and grads["b"].shape == (2,)
 
 
 def test_forward_keeps_float32():

@@ -1,6 +1,7 @@
-"""minidl.lstm: the NumPy LSTM equals keras.layers.LSTM on Keras's own weights (forward, float32
-and float64), its backward pass equals tf.GradientTape and finite differences, and bad shapes raise
-ValueError naming them."""
+"""minidl.lstm: the readable reference LSTM (lstm_step looped) equals keras.layers.LSTM on Keras's
+own weights (forward, float32 and float64) and its backward pass equals tf.GradientTape and finite
+differences; the fast path equals the reference on odd shapes, both activation pairs, float32 and
+float64; bad input raises TypeError / ValueError naming it."""
 
 from __future__ import annotations
 
@@ -15,8 +16,17 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from minidl import activations  # noqa: E402
+from minidl._lstm_fast import KERNELS  # noqa: E402
 from minidl.gradcheck import numerical_gradient, relative_error  # noqa: E402
-from minidl.lstm import ACTIVATIONS, lstm_backward, lstm_forward  # noqa: E402
+from minidl.lstm import (  # noqa: E402
+    ACTIVATIONS,
+    LSTMOutput,
+    lstm_backward,
+    lstm_backward_reference,
+    lstm_forward,
+    lstm_forward_reference,
+    lstm_step,
+)
 
 # (N, T, D, H): batch 1, one step, one unit, and ordinary sizes.
 SHAPES = [(1, 1, 1, 1), (1, 5, 3, 1), (3, 1, 2, 4), (4, 6, 3, 5), (2, 9, 1, 3)]
@@ -39,14 +49,15 @@ def _keras_lstm(rng, T, D, H, activation, dtype, **kw):
 @pytest.mark.parametrize("dtype, tol", [("float32", 1e-6), ("float64", 1e-12)])
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
 @pytest.mark.parametrize("shape", SHAPES)
-def test_lstm_forward_matches_keras_lstm(shape, activation, dtype, tol):
+def test_lstm_forward_reference_matches_keras_lstm(shape, activation, dtype, tol):
     N, T, D, H = shape
     rng = np.random.default_rng(_seed(shape, activation, dtype))
     x = rng.normal(size=(N, T, D)).astype(dtype)
     layer, (kernel, rec, bias) = _keras_lstm(rng, T, D, H, activation, dtype,
                                              return_sequences=True, return_state=True)
     seq, h, c = (np.asarray(a) for a in layer(x))
-    h_seq, h_last, c_last, _ = lstm_forward(x, kernel, rec, bias, activation=activation)
+    (h_seq, h_last, c_last), _ = lstm_forward_reference(x, kernel, rec, bias,
+                                                        activation=activation)
     assert h_seq.shape == (N, T, H) and h_last.shape == c_last.shape == (N, H)
     assert h_seq.dtype == h_last.dtype == c_last.dtype == np.dtype(dtype)
     for ours, theirs in ((h_seq, seq), (h_last, h), (c_last, c)):
@@ -61,9 +72,10 @@ def test_lstm_forward_matches_keras_return_sequences_and_initial_state(return_se
     h0, c0 = rng.normal(size=(N, H)), rng.normal(size=(N, H))
     layer, w = _keras_lstm(rng, T, D, H, "tanh", "float64", return_sequences=return_sequences)
     expected = np.asarray(layer(x, initial_state=[h0, c0]))
-    h_seq, h_last, _, _ = lstm_forward(x, *w, h0=h0, c0=c0)
-    np.testing.assert_allclose(h_seq if return_sequences else h_last, expected, atol=1e-12)
-    np.testing.assert_array_equal(h_seq[:, -1], h_last)
+    for forward in (lstm_forward_reference, lstm_forward):
+        (h_seq, h_last, _), _ = forward(x, *w, h0=h0, c0=c0)
+        np.testing.assert_allclose(h_seq if return_sequences else h_last, expected, atol=1e-12)
+        np.testing.assert_array_equal(h_seq[:, -1], h_last)
 
 
 def _random_problem(rng, N, T, D, H):
@@ -77,7 +89,7 @@ def _random_problem(rng, N, T, D, H):
 
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
 @pytest.mark.parametrize("shape", SHAPES)
-def test_lstm_backward_matches_gradient_tape_float64(shape, activation):
+def test_lstm_backward_reference_matches_gradient_tape_float64(shape, activation):
     rng = np.random.default_rng(_seed(shape, activation))
     N, T, D, H = shape
     x, w, h0, c0, (g_seq, g_h, g_c) = _random_problem(rng, N, T, D, H)
@@ -91,9 +103,10 @@ def test_lstm_backward_matches_gradient_tape_float64(shape, activation):
         loss = tf.reduce_sum(seq * g_seq) + tf.reduce_sum(h * g_h) + tf.reduce_sum(c * g_c)
     expected = tape.gradient(loss, [xv, *layer.trainable_weights, h0v, c0v])
 
-    _, _, _, cache = lstm_forward(x, *w, h0=h0, c0=c0, activation=activation)
-    grads = lstm_backward(g_seq, cache, dh_last=g_h, dc_last=g_c)
-    names = ["dx", "dkernel", "drecurrent_kernel", "dbias", "dh0", "dc0"]
+    _, cache = lstm_forward_reference(x, *w, h0=h0, c0=c0, activation=activation)
+    grads = lstm_backward_reference((g_seq, g_h, g_c), cache)
+    names = ["x", "kernel", "recurrent_kernel", "bias", "h0", "c0"]
+    assert sorted(grads) == sorted(names)
     for name, ref in zip(names, expected, strict=True):
         ref = np.asarray(ref)
         assert grads[name].shape == ref.shape, name
@@ -101,30 +114,70 @@ def test_lstm_backward_matches_gradient_tape_float64(shape, activation):
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
-def test_lstm_backward_matches_finite_differences(activation):
+def test_lstm_backward_reference_matches_finite_differences(activation):
     rng = np.random.default_rng(3)
     x, (kernel, rec, bias), h0, c0, (g_seq, g_h, g_c) = _random_problem(rng, 2, 3, 2, 2)
     args = {"x": x, "kernel": kernel, "recurrent_kernel": rec, "bias": bias, "h0": h0, "c0": c0}
 
     def loss(**kw):
-        h_seq, h_last, c_last, _ = lstm_forward(**{**args, **kw}, activation=activation)
+        (h_seq, h_last, c_last), _ = lstm_forward_reference(**{**args, **kw},
+                                                            activation=activation)
         return np.sum(h_seq * g_seq) + np.sum(h_last * g_h) + np.sum(c_last * g_c)
 
-    _, _, _, cache = lstm_forward(**args, activation=activation)
-    grads = lstm_backward(g_seq, cache, g_h, g_c)
-    for name, key in [("x", "dx"), ("kernel", "dkernel"), ("recurrent_kernel", "drecurrent_kernel"),
-                      ("bias", "dbias"), ("h0", "dh0"), ("c0", "dc0")]:
+    _, cache = lstm_forward_reference(**args, activation=activation)
+    grads = lstm_backward_reference(LSTMOutput(g_seq, g_h, g_c), cache)
+    for name in args:
         num = numerical_gradient(lambda v, name=name: loss(**{name: v}), args[name])
-        assert relative_error(grads[key], num) < 1e-7, key
+        assert relative_error(grads[name], num) < 1e-7, name
+
+
+# Odd shapes for fast == reference: one sample, one step, one unit, more threads' worth of rows.
+ODD_SHAPES = [(1, 1, 1, 1), (3, 7, 5, 2), (33, 2, 1, 3), (70, 3, 2, 1)]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("activation, recurrent_activation",
+                         [("tanh", "sigmoid"), ("relu", "sigmoid"), ("linear", "tanh")])
+@pytest.mark.parametrize("shape", ODD_SHAPES)
+def test_fast_lstm_equals_reference(shape, activation, recurrent_activation, dtype):
+    rng = np.random.default_rng(_seed("fast", shape, activation, dtype))
+    N, T, D, H = shape
+    x, w, h0, c0, (g_seq, g_h, g_c) = _random_problem(rng, N, T, D, H)
+    x, h0, c0, g_seq, g_h, g_c = (a.astype(dtype) for a in (x, h0, c0, g_seq, g_h, g_c))
+    w = [a.astype(dtype) for a in w]
+    kw = {"activation": activation, "recurrent_activation": recurrent_activation}
+    fast, fast_cache = lstm_forward(x, *w, h0=h0, c0=c0, **kw, threads=2)
+    ref, ref_cache = lstm_forward_reference(x, *w, h0=h0, c0=c0, **kw)
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    for name, a, b in zip(LSTMOutput._fields, fast, ref, strict=True):
+        assert a.dtype == b.dtype == np.dtype(dtype), name
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol, err_msg=name)
+    dout = (g_seq, g_h, g_c)
+    fast_g = lstm_backward(dout, fast_cache, threads=2)
+    ref_g = lstm_backward_reference(dout, ref_cache)
+    assert fast_g.keys() == ref_g.keys()
+    for name in ref_g:
+        assert fast_g[name].dtype == ref_g[name].dtype == np.dtype(dtype), name
+        assert relative_error(fast_g[name], ref_g[name]) < 10 * tol, name
+
+
+def test_lstm_step_is_one_step_of_the_reference():
+    rng = np.random.default_rng(11)
+    x, w, h0, c0, _ = _random_problem(rng, 2, 1, 3, 2)
+    h1, c1, _ = lstm_step(x[:, 0], h0, c0, *w)
+    (h_seq, h_last, c_last), _ = lstm_forward_reference(x, *w, h0=h0, c0=c0)
+    np.testing.assert_array_equal(h1, h_last)
+    np.testing.assert_array_equal(c1, c_last)
+    np.testing.assert_array_equal(h1, h_seq[:, 0])
 
 
 def test_lstm_backward_without_sequence_gradient_equals_zero_sequence_gradient():
     rng = np.random.default_rng(4)
     x, w, _, _, (g_seq, g_h, _) = _random_problem(rng, 2, 4, 3, 2)
-    _, _, _, cache = lstm_forward(x, *w)
-    a = lstm_backward(None, cache, dh_last=g_h)
-    b = lstm_backward(np.zeros_like(g_seq), cache, dh_last=g_h)
-    again = lstm_backward(None, cache, dh_last=g_h)  # the cache is not consumed or modified
+    _, cache = lstm_forward(x, *w)
+    a = lstm_backward((None, g_h, None), cache)
+    b = lstm_backward((np.zeros_like(g_seq), g_h, None), cache)
+    again = lstm_backward((None, g_h, None), cache)  # the cache is not consumed or modified
     for k in a:
         np.testing.assert_array_equal(a[k], b[k])
         np.testing.assert_array_equal(a[k], again[k])
@@ -132,8 +185,8 @@ def test_lstm_backward_without_sequence_gradient_equals_zero_sequence_gradient()
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_step_kernels_equal_minidl_activations_and_their_gradients(name):
-    reference, kernel, derivative = ACTIVATIONS[name]
-    grad = getattr(activations, f"{name}_grad")
+    kernel, derivative = KERNELS[name]
+    reference, grad = activations.get(name).fn, activations.get(name).grad
     for dtype in (np.float32, np.float64):
         z = np.concatenate([np.linspace(-30, 30, 601), [-1e4, -50, 0.0, 50, 1e4]]).astype(dtype)
         y = np.empty_like(z)
@@ -149,22 +202,24 @@ def test_step_kernels_equal_minidl_activations_and_their_gradients(name):
 def test_lstm_keeps_float32_and_promotes_integers():
     rng = np.random.default_rng(5)
     w32 = [rng.normal(size=s).astype(np.float32) for s in ((2, 4), (1, 4), (4,))]
-    h_seq, h_last, c_last, cache = lstm_forward(np.ones((1, 2, 2), np.float32), *w32)
+    (h_seq, h_last, c_last), cache = lstm_forward(np.ones((1, 2, 2), np.float32), *w32)
     assert h_seq.dtype == h_last.dtype == c_last.dtype == np.float32
     grads = lstm_backward(np.ones((1, 2, 1), np.float64), cache)
     assert all(g.dtype == np.float32 for g in grads.values())
-    assert lstm_forward(np.ones((1, 2, 2), int), *w32)[0].dtype == np.float64
+    assert lstm_forward(np.ones((1, 2, 2), int), *w32)[0].h_seq.dtype == np.float64
 
 
 def test_lstm_is_finite_and_silent_for_extreme_inputs():
     rng = np.random.default_rng(6)
     x = 1e4 * rng.choice([-1.0, 1.0], size=(3, 5, 2))
     w = [rng.normal(size=s) for s in ((2, 8), (2, 8), (8,))]
-    with np.errstate(all="raise"):
-        h_seq, _, c_last, cache = lstm_forward(x, *w)
-        grads = lstm_backward(np.ones_like(h_seq), cache)
-    assert np.isfinite(h_seq).all() and np.abs(h_seq).max() <= 1
-    assert all(np.isfinite(g).all() for g in grads.values())
+    for forward, backward in ((lstm_forward, lstm_backward),
+                              (lstm_forward_reference, lstm_backward_reference)):
+        with np.errstate(all="raise"):
+            (h_seq, _, c_last), cache = forward(x, *w)
+            grads = backward(np.ones_like(h_seq), cache)
+        assert np.isfinite(h_seq).all() and np.abs(h_seq).max() <= 1
+        assert all(np.isfinite(g).all() for g in grads.values())
 
 
 def test_stacked_lstms_take_the_returned_sequence_view():
@@ -172,9 +227,9 @@ def test_stacked_lstms_take_the_returned_sequence_view():
     x = rng.normal(size=(2, 3, 4))
     w1 = [rng.normal(size=s) for s in ((4, 20), (5, 20), (20,))]
     w2 = [rng.normal(size=s) for s in ((5, 8), (2, 8), (8,))]
-    seq1 = lstm_forward(x, *w1)[0]
-    out = lstm_forward(seq1, *w2)[1]
-    np.testing.assert_array_equal(out, lstm_forward(np.array(seq1), *w2)[1])
+    seq1 = lstm_forward(x, *w1)[0].h_seq
+    out = lstm_forward(seq1, *w2)[0].h_last
+    np.testing.assert_array_equal(out, lstm_forward(np.array(seq1), *w2)[0].h_last)
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
@@ -183,17 +238,19 @@ def test_threads_split_the_batch_without_changing_results(activation):
     x = rng.normal(size=(10, 4, 3))
     w = [rng.normal(size=s) for s in ((3, 24), (6, 24), (24,))]
     g = rng.normal(size=(10, 4, 6))
-    one = lstm_forward(x, *w, activation=activation, threads=1)
-    grads_one = lstm_backward(g, one[3], threads=1)
-    for threads in (2, 3, 64):   # more threads than samples or steps: capped
-        many = lstm_forward(x, *w, activation=activation, threads=threads)
-        for a, b in zip(one[:3], many[:3], strict=True):   # BLAS blocking: rounding only
+    one, one_cache = lstm_forward(x, *w, activation=activation, threads=1)
+    grads_one = lstm_backward(g, one_cache, threads=1)
+    for threads in (2, np.int64(3), 64):   # more threads than samples or steps: capped
+        many, many_cache = lstm_forward(x, *w, activation=activation, threads=threads)
+        for a, b in zip(one, many, strict=True):   # BLAS blocking: rounding only
             np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-13)
-        grads = lstm_backward(g, many[3], threads=threads)
+        grads = lstm_backward(g, many_cache, threads=threads)
         for key in grads_one:
             np.testing.assert_allclose(grads[key], grads_one[key], rtol=1e-13, atol=1e-13)
-    with pytest.raises(ValueError, match="threads must be a positive int"):
+    with pytest.raises(ValueError, match="threads must be >= 1, got 0"):
         lstm_forward(x, *w, threads=0)
+    with pytest.raises(TypeError, match="threads must be an integer"):
+        lstm_forward(x, *w, threads=2.0)
 
 
 @pytest.mark.parametrize(
@@ -205,34 +262,43 @@ def test_threads_split_the_batch_without_changing_results(activation):
         ((2, 3, 4), (4, 8), (8, 2), (8,), {}, r"recurrent_kernel must be \(H, 4H\) = \(2, 8\)"),
         ((2, 3, 4), (4, 8), (2, 8), (4,), {}, r"bias must be \(4H,\) = \(8,\).*got shape \(4,\)"),
         ((2, 0, 4), (4, 8), (2, 8), (8,), {}, r"at least one sample and one step"),
-        ((2, 3, 4), (4, 8), (2, 8), (8,), {"h0": np.zeros((3, 2))}, r"h0 must be \(N, H\)"),
+        ((2, 3, 4), (4, 8), (2, 8), (8,), {"h0": np.zeros((3, 2))},
+         r"h0 must be \(N, H\) = \(2, 2\) to match x \(2, 3, 4\), got shape \(3, 2\)"),
         ((2, 3, 4), (4, 8), (2, 8), (8,), {"activation": "gelu"}, r"activation must be one of"),
         ((2, 3, 4), (4, 8), (2, 8), (8,), {"recurrent_activation": "hard_sigmoid"},
          r"recurrent_activation must be one of"),
     ],
 )
-def test_lstm_forward_bad_shapes_raise_value_error_naming_them(x_shape, k_shape, r_shape, b_shape,
-                                                               kw, match):
+@pytest.mark.parametrize("forward", [lstm_forward, lstm_forward_reference])
+def test_lstm_forward_bad_shapes_raise_value_error_naming_them(forward, x_shape, k_shape, r_shape,
+                                                               b_shape, kw, match):
     with pytest.raises(ValueError, match=match):
-        lstm_forward(np.zeros(x_shape), np.zeros(k_shape), np.zeros(r_shape), np.zeros(b_shape),
-                     **kw)
+        forward(np.zeros(x_shape), np.zeros(k_shape), np.zeros(r_shape), np.zeros(b_shape), **kw)
 
 
-def test_lstm_forward_rejects_nan():
+def test_lstm_forward_rejects_nan_and_wrong_types():
     x = np.zeros((1, 2, 3))
     x[0, 1, 2] = np.nan
+    w = np.zeros((3, 4)), np.zeros((1, 4)), np.zeros(4)
     with pytest.raises(ValueError, match="x contains NaN"):
-        lstm_forward(x, np.zeros((3, 4)), np.zeros((1, 4)), np.zeros(4))
+        lstm_forward(x, *w)
+    with pytest.raises(TypeError, match="x must be numeric"):
+        lstm_forward(np.full((1, 2, 3), "a"), *w)
+    with pytest.raises(TypeError, match="activation must be a str"):
+        lstm_forward(np.zeros((1, 2, 3)), *w, activation=None)
 
 
-def test_lstm_backward_bad_gradients_raise_value_error():
-    _, _, _, cache = lstm_forward(np.zeros((2, 3, 4)), np.zeros((4, 8)), np.zeros((2, 8)),
-                                  np.zeros(8))
+@pytest.mark.parametrize("forward, backward", [(lstm_forward, lstm_backward),
+                                               (lstm_forward_reference, lstm_backward_reference)])
+def test_lstm_backward_bad_gradients_raise_value_error(forward, backward):
+    _, cache = forward(np.zeros((2, 3, 4)), np.zeros((4, 8)), np.zeros((2, 8)), np.zeros(8))
     with pytest.raises(ValueError, match=r"dh_seq must be \(N, T, H\) = \(2, 3, 2\)"):
-        lstm_backward(np.zeros((2, 2, 3)), cache)
+        backward(np.zeros((2, 2, 3)), cache)
     with pytest.raises(ValueError, match=r"dh_last must be \(N, H\) = \(2, 2\)"):
-        lstm_backward(None, cache, dh_last=np.zeros(2))
+        backward((None, np.zeros(2), None), cache)
     with pytest.raises(ValueError, match="at least one of"):
-        lstm_backward(None, cache)
-    with pytest.raises(ValueError, match="cache must be"):
-        lstm_backward(np.zeros((2, 3, 2)), {"shape": (2, 3, 4, 2)})
+        backward((None, None, None), cache)
+    with pytest.raises(ValueError, match="dout must be"):
+        backward((None, None), cache)
+    with pytest.raises(ValueError, match="cache must be the second value returned by"):
+        backward(np.zeros((2, 3, 2)), {"shape": (2, 3, 4, 2)})
