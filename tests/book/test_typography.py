@@ -146,3 +146,34 @@ def test_rules_catch_the_reviewed_examples(text, rule):
 ])
 def test_rules_accept_book_style(text):
     assert prose_violations(text) == []
+
+
+
+MACHINERY = ("NBVAL", "glue(", "inspect.getsource", "审计清单")
+# Pages of other branches that still show test machinery: page -> what they show (times).
+MACHINERY_STILL_TO_FIX: dict[str, str] = {
+    "chapters/03-algorithms": "NBVAL 1, glue( 36",
+    "chapters/04-math": "glue( 36",
+    "chapters/05-lstm-mnist": "NBVAL 8, glue( 44, inspect.getsource 1",
+    "chapters/11-errata": "glue( 8, 审计清单 2",
+    "chapters/12-performance": "NBVAL 7, glue( 17",
+}
+
+
+def _machinery_param(page: str):
+    marks = ()
+    if page in MACHINERY_STILL_TO_FIX:
+        marks = pytest.mark.xfail(reason=f"still shows {MACHINERY_STILL_TO_FIX[page]}",
+                                  strict=False)
+    return pytest.param(page, marks=marks, id=page)
+
+
+@pytest.mark.parametrize("page", [_machinery_param(p) for p in toc_entries()])
+def test_page_shows_no_test_machinery(built_site, page):
+    """What the reader sees holds no test scaffolding: nbval markers, glue calls in visible code,
+    library source dumps, or the name of an internal checklist."""
+    soup = BeautifulSoup((built_site / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article.bd-article") or soup.select_one("main")
+    text = article.get_text("")
+    shown = {word: text.count(word) for word in MACHINERY if word in text}
+    assert not shown, f"{page} shows {shown}"
