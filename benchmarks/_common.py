@@ -8,6 +8,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bookkit.benchmarking import format_value, results_table
+from bookkit.report import markdown_table
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 
@@ -36,42 +39,17 @@ class Row:
     extra: dict = field(default_factory=dict)
 
 
-def fmt_value(value) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    a = abs(value)
-    if a == 0:
-        return "0"
-    if a >= 100:
-        return f"{value:.0f}"
-    if a >= 10:
-        return f"{value:.1f}"
-    if a >= 1:
-        return f"{value:.2f}"
-    if a >= 0.01:
-        return f"{value:.3f}"
-    return f"{value:.2e}"
-
-
 def fmt_met(met) -> str:
     return {True: "yes", False: "NO", None: ""}[met]
 
 
-def table(rows: list[Row], *, markdown: bool = False) -> str:
-    """The rows as a plain-text (or Markdown) table: piece, figure, value, unit, goal, met."""
+def table(rows: list[Row]) -> str:
+    """The rows as a plain-text table for the terminal: piece, figure, value, unit, goal, met.
+
+    (The Markdown form is :func:`bookkit.benchmarking.results_table`.)
+    """
     header = ["piece", "figure", "value", "unit", "goal", "met"]
-    body = [[r.piece, r.name, fmt_value(r.value), r.unit, r.goal, fmt_met(r.met)] for r in rows]
-    if markdown:
-        lines = ["| " + " | ".join(header) + " |",
-                 "|" + "|".join([" --- "] * 2 + [" ---: "] + [" --- "] * 3) + "|"]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in line) + " |" for line in body]
-        return "\n".join(lines)
+    body = [[r.piece, r.name, format_value(r.value), r.unit, r.goal, fmt_met(r.met)] for r in rows]
     widths = [max(len(h), *(len(line[i]) for line in body)) if body else len(h)
               for i, h in enumerate(header)]
     sep = "  "
@@ -126,12 +104,11 @@ def markdown_report(data: dict, order: list[str] | None = None) -> str:
              f"Machine: {m.get('cpu')}, {m.get('cores')} cores; BLAS {m.get('blas')}; "
              f"Python {m.get('python')}, NumPy {m.get('numpy')}, TensorFlow {m.get('tensorflow')}, "
              f"Keras {m.get('keras')}.", ""]
-    lines.append("| piece | measured | load average (1 min) at start |")
-    lines.append("| --- | --- | ---: |")
-    for name, piece in data.get("pieces", {}).items():
-        load = piece.get("load_average") or ["-"]
-        lines.append(f"| {name} | {piece.get('when', '-')} | {load[0]} |")
-    lines += ["", table(rows_of(data, order or []), markdown=True), ""]
+    when = [[name, piece.get("when", "-"), (piece.get("load_average") or ["-"])[0]]
+            for name, piece in data.get("pieces", {}).items()]
+    lines.append(markdown_table(["piece", "measured", "load average (1 min) at start"], when,
+                                align="llr"))
+    lines += ["", results_table(rows_of(data, order or [])), ""]
     notes = [(r["piece"], r["name"], r["note"])
              for p in data.get("pieces", {}).values() for r in p["rows"] if r.get("note")]
     if notes:

@@ -23,6 +23,7 @@ from importlib import metadata
 
 import numpy as np
 
+from bookkit.report import markdown_table
 from minidl._blas import blas_threads
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "compare_lstm",
     "EpochTimer",
     "train_interleaved",
+    "format_value",
+    "results_table",
 ]
 
 
@@ -354,3 +357,52 @@ def train_interleaved(models: dict, x, y, *, epochs: int, batch_size: int = 32,
             model.fit(x, y, epochs=1, batch_size=batch_size, shuffle=shuffle, verbose=0)
             seconds[name].append(time.perf_counter() - start)
     return seconds
+
+
+def format_value(value) -> str:
+    """A benchmark figure as the tables print it: 3 significant digits or so, ``-`` for None."""
+    if value is None:
+        return "-"
+    if isinstance(value, (str, bool, int)):
+        return str(value)
+    a = abs(value)
+    if a == 0:
+        return "0"
+    if a >= 100:
+        return f"{value:.0f}"
+    if a >= 10:
+        return f"{value:.1f}"
+    if a >= 1:
+        return f"{value:.2f}"
+    if a >= 0.01:
+        return f"{value:.3f}"
+    return f"{value:.2e}"
+
+
+_TABLE_WORDS = {
+    "en": (("piece", "figure", "value", "unit", "goal", "met"), {True: "yes", False: "NO"}),
+    "zh": (("部分", "项目", "数值", "单位", "目标", "达到"), {True: "是", False: "否"}),
+}
+
+
+def results_table(rows, *, language: str = "en", with_piece: bool = True) -> str:
+    """The Markdown table of benchmark result rows, for ``benchmarks/results/latest.md`` and
+    chapter 12 (one renderer: :func:`bookkit.report.markdown_table`).
+
+    rows: dicts (or objects) with ``name``, ``value``, ``unit``, ``goal``, ``met`` (True, False or
+    None) and, when ``with_piece``, ``piece``; language: ``"en"`` or ``"zh"`` (headers and the
+    met column).
+    """
+    if language not in _TABLE_WORDS:
+        raise ValueError(f"language must be one of {sorted(_TABLE_WORDS)}, got {language!r}")
+    headers, met_words = _TABLE_WORDS[language]
+
+    def get(row, key):
+        return row[key] if isinstance(row, dict) else getattr(row, key)
+
+    body = [[get(r, "piece"), get(r, "name"), format_value(get(r, "value")), get(r, "unit"),
+             get(r, "goal"), met_words.get(get(r, "met"), "")] for r in rows]
+    align = "llrlll"
+    if not with_piece:
+        headers, align, body = headers[1:], align[1:], [line[1:] for line in body]
+    return markdown_table(list(headers), body, align=align)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
-import numpy as np
+from minidl._checks import check_int
 
 __all__ = ["blas_threads"]
 
@@ -24,8 +24,7 @@ def blas_threads(n: int | None):
     global _CONTROLLER
     if n is None:
         return contextlib.nullcontext()
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"blas_threads must be a positive integer or None, got {n!r}")
+    n = check_int(n, "blas_threads", min_value=1)
     if _CONTROLLER is None:
         from threadpoolctl import ThreadpoolController
 

@@ -44,7 +44,11 @@ def check_int(value, name: str, *, min_value: int | None = None,
     value = int(value)
     if (min_value is not None and value < min_value) or (
             max_value is not None and value > max_value):
-        raise ValueError(f"{name} must be {_interval(min_value, max_value)}, got {value}")
+        if max_value is None and min_value in (0, 1):
+            want = "a positive integer" if min_value == 1 else "a non-negative integer"
+        else:
+            want = f"an integer {_interval(min_value, max_value)}"
+        raise ValueError(f"{name} must be {want}, got {value}")
     return value
 
 
@@ -63,9 +67,12 @@ def check_real(value, name: str, *, min_value: float | None = None,
     lo_ok = min_value is None or (value > min_value if min_open else value >= min_value)
     hi_ok = max_value is None or (value < max_value if max_open else value <= max_value)
     if not (math.isfinite(value) and lo_ok and hi_ok):
-        want = _interval(min_value, max_value, min_open, max_open)
-        raise ValueError(f"{name} must be a finite number{' ' + want if want else ''}, "
-                         f"got {value!r}")
+        if max_value is None and min_value == 0:
+            want = "a positive finite number" if min_open else "a non-negative finite number"
+        else:
+            interval = _interval(min_value, max_value, min_open, max_open)
+            want = f"a finite number {interval}" if interval else "a finite number"
+        raise ValueError(f"{name} must be {want}, got {value!r}")
     return value
 
 

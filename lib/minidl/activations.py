@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from minidl._checks import as_float_array, safe_exp, shape_str
+from minidl._checks import as_float_array, check_int, safe_exp, shape_str
 
 __all__ = [
     "sigmoid",
@@ -116,8 +116,7 @@ def linear_grad(z):
 
 
 def _check_axis(axis: int, ndim: int, name: str) -> int:
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise ValueError(f"axis must be an int, got {axis!r}")
+    axis = check_int(axis, "axis")
     if not -ndim <= axis < ndim:
         raise ValueError(f"axis {axis} is out of range for {name} with {ndim} dimension(s)")
     return int(axis)
@@ -162,8 +161,8 @@ class Activation(NamedTuple):
     name: str
     #: the activation, ``fn(z)``
     fn: Callable
-    #: ``d fn / d z`` at the pre-activation z, elementwise; ``None`` for softmax (use
-    #: :func:`softmax_backward`)
+    #: ``d fn / d z`` at the pre-activation z, elementwise (``None`` for softmax, whose
+    #: vector-Jacobian product is :func:`softmax_backward`)
     grad: Callable | None
 
 

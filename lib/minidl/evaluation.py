@@ -3,7 +3,7 @@
 Chapter 3 uses this for the article's 模型训练 steps: split once; fit standardisation statistics and
 weights on the training part; choose hyperparameters on the validation part only; touch the test
 part once, at the end.  (The chapter times inference with
-:func:`bookkit.benchmarking.interleaved_times`.)
+``bookkit.benchmarking.interleaved_times``.)
 
 Arrays are batch-first: ``x: (N, ...)``, ``y: (N, ...)``.
 """
@@ -11,6 +11,8 @@ Arrays are batch-first: ``x: (N, ...)``, ``y: (N, ...)``.
 from __future__ import annotations
 
 import numpy as np
+
+from minidl._checks import check_real, check_rng
 
 __all__ = ["train_val_test_split"]
 
@@ -20,15 +22,21 @@ def train_val_test_split(x, y, *, val_size: float, test_size: float, rng: np.ran
 
     Parameters
     ----------
-    x: (N, ...) inputs.
-    y: (N, ...) targets, same first dimension as ``x``.
-    val_size, test_size: fractions of N in (0, 1) with ``val_size + test_size < 1``; each part
+    x
+        (N, ...) inputs.
+    y
+        (N, ...) targets, same first dimension as ``x``.
+    val_size, test_size
+        fractions of N in (0, 1) with ``val_size + test_size < 1``; each part
         gets ``round(fraction * N)`` samples (at least one), the training part the rest.
-    rng: the ``numpy.random.Generator`` that draws the permutation (no global state).
+    rng
+        the ``numpy.random.Generator`` that draws the permutation (no global state).
 
     Returns
     -------
-    (x_train, y_train, x_val, y_val, x_test, y_test): disjoint parts whose union is the input.
+    tuple
+        ``(x_train, y_train, x_val, y_val, x_test, y_test)``, disjoint parts whose union is the
+        input.
     """
     x = np.asarray(x)
     y = np.asarray(y)
@@ -36,16 +44,16 @@ def train_val_test_split(x, y, *, val_size: float, test_size: float, rng: np.ran
         raise ValueError(
             f"x and y need the same first (batch) dimension, got x: {x.shape} and y: {y.shape}"
         )
-    for name, frac in (("val_size", val_size), ("test_size", test_size)):
-        if not (0 < frac < 1):
-            raise ValueError(f"{name} must be a fraction in (0, 1), got {frac!r}")
+    val_size = check_real(val_size, "val_size", min_value=0.0, max_value=1.0, min_open=True,
+                          max_open=True)
+    test_size = check_real(test_size, "test_size", min_value=0.0, max_value=1.0, min_open=True,
+                           max_open=True)
     if val_size + test_size >= 1:
         raise ValueError(
             f"val_size + test_size must be < 1 to leave training data, got "
             f"{val_size!r} + {test_size!r}"
         )
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    check_rng(rng)
     n = x.shape[0]
     n_val = max(1, round(val_size * n))
     n_test = max(1, round(test_size * n))

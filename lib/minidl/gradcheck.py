@@ -9,13 +9,13 @@ smooth functions of moderate size, so analytic gradients are expected to agree t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 
 import numpy as np
 
-from minidl._checks import as_float_array, shape_str
+from minidl._checks import as_float_array, check_real, shape_str
 
-__all__ = ["numerical_gradient", "relative_error"]
+__all__ = ["numerical_gradient", "numerical_gradient_wrt", "relative_error"]
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -> np.ndarray:
@@ -27,8 +27,9 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -
     (float32 steps of 1e-6 would be rounding noise), so the caller's array is never modified; f
     is called ``2 * x.size`` times with arrays of x's shape.
     """
-    if not np.isfinite(eps) or eps <= 0:
-        raise ValueError(f"eps must be a positive finite number, got {eps!r}")
+    if not callable(f):
+        raise TypeError(f"f must be a function of one array, got {type(f).__name__}")
+    eps = check_real(eps, "eps", min_value=0.0, min_open=True)
     x = as_float_array(x, "x").astype(np.float64, copy=True)
     grad = np.empty_like(x)
     flat_x = x.reshape(-1)  # a view: writing it writes x
@@ -42,6 +43,40 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -
         flat_x[i] = old
         flat_g[i] = (f_plus - f_minus) / (2.0 * eps)
     return grad
+
+
+def numerical_gradient_wrt(f: Callable[[], float], params: MutableMapping[str, np.ndarray],
+                           name: str, eps: float = 1e-6) -> np.ndarray:
+    """Central-difference gradient of the scalar ``f()`` with respect to ``params[name]``.
+
+    The loss as a function of one parameter: ``f`` takes no argument and reads ``params`` (e.g.
+    ``numerical_gradient_wrt(lambda: net.loss(x, y, "mse"), net.params, "W2")`` for a
+    :class:`minidl.network.MLP`); each entry of ``params[name]`` is perturbed in place, ``f`` is
+    called, and the array is restored afterwards (also when ``f`` raises).
+    params: dict name -> float64 array (float32 steps of ``eps`` would be rounding noise);
+    returns an array of the shape of ``params[name]``, comparable with the analytic gradient.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function of no arguments, got {type(f).__name__}")
+    if not isinstance(params, MutableMapping):
+        raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
+    if name not in params:
+        raise ValueError(f"params has no {name!r}; its keys are {sorted(params)}")
+    p = params[name]
+    if not isinstance(p, np.ndarray) or p.dtype != np.float64:
+        raise TypeError(
+            f"params[{name!r}] must be a float64 NumPy array (it is perturbed in place), got "
+            + (f"dtype {p.dtype}" if isinstance(p, np.ndarray) else type(p).__name__))
+    saved = p.copy()
+
+    def f_of(value):
+        p[...] = value
+        return f()
+
+    try:
+        return numerical_gradient(f_of, saved, eps)
+    finally:
+        p[...] = saved
 
 
 def _scalar(value) -> float:

@@ -18,19 +18,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from minidl._checks import as_float_array, check_real
+
 __all__ = ["entropy", "kl_divergence"]
 
 _ATOL = 1e-6
 
 
 def _as_distribution(p, name: str) -> np.ndarray:
-    p = np.asarray(p, dtype=float)
+    p = as_float_array(p, name).astype(np.float64, copy=False)
     if p.ndim == 0:
         raise ValueError(f"{name} must have at least one axis (classes last), got a scalar {p!r}")
     if p.shape[-1] == 0:
         raise ValueError(f"{name} has shape {p.shape}: the class axis (last) is empty")
-    if not np.all(np.isfinite(p)):
-        raise ValueError(f"{name} contains NaN or inf: {p}")
     if np.any(p < 0):
         raise ValueError(f"{name} has negative entries (min {p.min()!r}); probabilities are >= 0")
     sums = p.sum(axis=-1)
@@ -46,8 +46,9 @@ def _as_distribution(p, name: str) -> np.ndarray:
 def _log(x: np.ndarray, base: float | None) -> np.ndarray:
     out = np.log(x)
     if base is not None:
-        if not (np.isscalar(base) and base > 0 and base != 1):
-            raise ValueError(f"base must be a positive number other than 1, got {base!r}")
+        base = check_real(base, "base", min_value=0.0, min_open=True)
+        if base == 1:
+            raise ValueError("base must be a positive number other than 1, got 1.0")
         out = out / np.log(base)
     return out
 
@@ -57,12 +58,15 @@ def entropy(p, *, base: float | None = None) -> np.ndarray:
 
     Parameters
     ----------
-    p: (..., K) array of probabilities (non-negative, summing to 1 along the last axis).
-    base: logarithm base; ``None`` means natural logarithm (nats).
+    p
+        (..., K) array of probabilities (non-negative, summing to 1 along the last axis).
+    base
+        logarithm base; ``None`` means natural logarithm (nats).
 
     Returns
     -------
-    (...) array (a NumPy float for a single distribution ``p: (K,)``).
+    array
+        Shape (...), a NumPy float for a single distribution ``p`` of shape (K,).
     """
     p = _as_distribution(p, "p")
     safe = np.where(p > 0, p, 1.0)  # 0 log 0 = 0
@@ -74,13 +78,17 @@ def kl_divergence(p, q, *, base: float | None = None) -> np.ndarray:
 
     Parameters
     ----------
-    p: (..., K) target distribution.
-    q: (..., K) predicted distribution, same shape as ``p``.
-    base: logarithm base; ``None`` means natural logarithm (nats).
+    p
+        (..., K) target distribution.
+    q
+        (..., K) predicted distribution, same shape as ``p``.
+    base
+        logarithm base; ``None`` means natural logarithm (nats).
 
     Returns
     -------
-    (...) array, non-negative; ``inf`` where some ``q_k = 0`` while ``p_k > 0``.
+    array
+        Shape (...), non-negative; ``inf`` where some ``q_k = 0`` while ``p_k > 0``.
     """
     p = _as_distribution(p, "p")
     q = _as_distribution(q, "q")

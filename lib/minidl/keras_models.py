@@ -67,19 +67,28 @@ def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: i
 
     Parameters
     ----------
-    steps, features: input shape (T, D) per sample; ``steps=None`` accepts any length.
-    num_classes: output units (class scores are logits: no softmax in the model).
-    units: LSTM units H per layer; layers: number of stacked LSTM layers.
-    learning_rate: Adam's step size, a number or a ``keras.optimizers.schedules`` schedule.
-    dropout: fraction of each LSTM layer's inputs dropped while training (Keras's ``dropout``;
+    steps, features
+        input shape (T, D) per sample; ``steps=None`` accepts any length.
+    num_classes
+        output units (class scores are logits: no softmax in the model).
+    units, layers
+        LSTM units H per layer, and the number of stacked LSTM layers.
+    learning_rate
+        Adam's step size, a number or a ``keras.optimizers.schedules`` schedule.
+    dropout
+        fraction of each LSTM layer's inputs dropped while training (Keras's ``dropout``;
         unlike ``recurrent_dropout`` it keeps the layer eligible for cuDNN).  No effect on
         ``predict``.
-    strategy: a ``tf.distribute.Strategy`` (e.g. ``MirroredStrategy``) or None; when given, the
+    strategy
+        a ``tf.distribute.Strategy`` (e.g. ``MirroredStrategy``) or None; when given, the
         model is built and compiled in ``strategy.scope()``, so ``fit`` splits each batch across
         its devices.
 
-    Returns a compiled ``keras.Sequential``: loss ``SparseCategoricalCrossentropy(from_logits=
-    True)`` on integer labels (N,), metric ``accuracy``; output (N, num_classes) logits.
+    Returns
+    -------
+    keras.Sequential
+        Compiled with loss ``SparseCategoricalCrossentropy(from_logits=True)`` on integer labels
+        (N,) and metric ``accuracy``; output (N, num_classes) logits.
     """
     if steps is not None:
         steps = _check_positive_int("steps", steps)
@@ -183,3 +192,59 @@ def numpy_predict(model, x, *, batch_size: int = 1024):
                 h = _get_activation(act).fn(dense_forward(h, W, b)[0])
         outputs.append(np.asarray(h, np.float32))
     return np.concatenate(outputs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Appended by the lib branch (issue 12): logic that used to live in chapters 2 and 5.
+__all__ += ["cudnn_eligible", "transformer_block"]
+
+
+def _cudnn_rule(activation, recurrent_activation, unroll, use_bias) -> bool:
+    """Keras 3's condition for the cuDNN LSTM kernel, restated: tanh, sigmoid, no unroll, bias."""
+    def name(fn):
+        return getattr(fn, "__name__", str(fn))
+
+    return (name(activation) == "tanh" and name(recurrent_activation) == "sigmoid"
+            and not unroll and bool(use_bias))
+
+
+def cudnn_eligible(model) -> list[bool]:
+    """For each ``keras.layers.LSTM`` among ``model.layers``: would Keras run it with cuDNN?
+
+    Keras 3 (TensorFlow backend) uses the fast cuDNN kernel on a GPU only for an LSTM with
+    ``activation="tanh"``, ``recurrent_activation="sigmoid"``, ``unroll=False`` and
+    ``use_bias=True``.  The rule lives in a private Keras function
+    (``keras.src.backend.tensorflow.rnn._do_lstm_arguments_support_cudnn``); this asks it when it
+    exists and otherwise applies the same four conditions.  ``tests/minidl/test_keras_models.py``
+    checks the two agree, so a Keras upgrade that changes the rule fails a unit test, not a
+    chapter.  Returns one bool per LSTM layer, in order (the article's ReLU model: all False).
+    """
+    keras = _keras()
+    try:
+        from keras.src.backend.tensorflow.rnn import _do_lstm_arguments_support_cudnn as rule
+    except ImportError:  # pragma: no cover - another backend or a Keras that moved it
+        rule = _cudnn_rule
+    return [bool(rule(layer.cell.activation, layer.cell.recurrent_activation, layer.unroll,
+                      layer.cell.use_bias))
+            for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
+
+
+def transformer_block(x, d_model: int, num_heads: int, d_ff: int | None = None):
+    """One post-norm Transformer block (Vaswani et al. 2017, BERT) from ``keras.layers``.
+
+    ``y = LayerNorm(x + MultiHeadAttention(x, x))``, then ``LayerNorm(y + FFN(y))`` with
+    ``FFN = Dense(d_model)(Dense(d_ff, gelu))``; the heads span ``d_model``
+    (``key_dim = d_model // num_heads``).  x: a Keras tensor (N, T, d_model); returns one of the
+    same shape.  Its ``count_params()`` is :func:`minidl.params.transformer_block_params`
+    (chapter 2 and ``tests/minidl/test_params.py`` check it).
+    """
+    d_model = _check_positive_int("d_model", d_model)
+    num_heads = _check_positive_int("num_heads", num_heads)
+    d_ff = 4 * d_model if d_ff is None else _check_positive_int("d_ff", d_ff)
+    if d_model % num_heads:
+        raise ValueError(f"d_model={d_model} is not divisible by num_heads={num_heads}")
+    layers = _keras().layers
+    attention = layers.MultiHeadAttention(num_heads=num_heads, key_dim=d_model // num_heads)
+    y = layers.LayerNormalization()(layers.Add()([x, attention(x, x)]))
+    ff = layers.Dense(d_model)(layers.Dense(d_ff, activation="gelu")(y))
+    return layers.LayerNormalization()(layers.Add()([y, ff]))

@@ -27,7 +27,8 @@ Conventions, chosen to match Keras 3 exactly:
   Any other mismatch is a ``ValueError`` naming both shapes.
 
 Bad input raises ``ValueError`` naming the offending value: NaN/inf anywhere, probabilities or
-binary/one-hot targets outside [0, 1], sparse labels that are not integers or not in [0, K).
+binary/one-hot targets outside [0, 1], sparse labels not in [0, K); wrong types (non-numeric
+arrays, sparse labels that are not integers) raise ``TypeError``.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ __all__ = [
     "NAMES",
 ]
 
-#: Keras's fuzz factor ``keras.config.epsilon()``: probabilities are clipped to
+#: Keras's fuzz factor ``keras.config.epsilon()``; probabilities are clipped to
 #: [EPSILON, 1 - EPSILON].
 EPSILON = 1e-7
 
@@ -267,7 +268,7 @@ def _prepare_sparse(y_true, y_pred, from_logits: bool):
         raise ValueError(f"y_true could not be converted to an array: {exc}") from exc
     if y.dtype == np.bool_ or not np.issubdtype(y.dtype, np.integer):
         example = y.reshape(-1)[0].item() if y.size else None
-        raise ValueError(
+        raise TypeError(
             f"y_true must hold integer class labels, got dtype {y.dtype} "
             f"(first value {example!r}); convert with y_true.astype(int)"
         )
@@ -333,9 +334,9 @@ class Loss(NamedTuple):
     """What :func:`get` returns: the canonical name, the per-sample loss and its gradient."""
 
     name: str
-    #: ``fn(y_true, y_pred, ...)``: the per-sample loss, (N,)
+    #: ``fn(y_true, y_pred, ...)``, the per-sample loss, (N,)
     fn: Callable
-    #: ``grad(y_true, y_pred, ...)``: gradient of the batch mean w.r.t. ``y_pred``
+    #: ``grad(y_true, y_pred, ...)``, the gradient of the batch mean w.r.t. ``y_pred``
     grad: Callable
 
 

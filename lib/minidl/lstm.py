@@ -14,8 +14,8 @@ Two implementations of one layer:
   LSTM the book shows; tests check it against ``keras.layers.LSTM`` and ``tf.GradientTape``;
 - the **fast path**, :func:`lstm_forward` / :func:`lstm_backward`, same arguments, same results
   (tested equal to the reference): fused and reordered gates, preallocated buffers, a thread per
-  block of the batch (see :mod:`minidl._lstm_fast`).  Benchmarks and chapter 5's recomputation of
-  10,000 predictions use it.
+  block of the batch (the private module ``minidl._lstm_fast`` says how).  Benchmarks and
+  chapter 5's recomputation of the Keras model's predictions use it.
 
 Both follow minidl's layer contract: ``*_forward(...) -> (out, cache)`` with ``out`` an
 :class:`LSTMOutput` ``(h_seq, h_last, c_last)``, and ``*_backward(dout, cache) -> dict`` of
@@ -249,8 +249,12 @@ def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None,
     cache : dict
         What :func:`lstm_backward` needs.
 
-    Raises ``TypeError`` for non-numeric arrays or non-string activation names and
-    ``ValueError`` naming the shapes when they do not fit (or a NaN/inf entry).
+    Raises
+    ------
+    TypeError
+        For non-numeric arrays or non-string activation names.
+    ValueError
+        Naming the shapes when they do not fit, or a NaN/inf entry.
     """
     x, kernel, recurrent_kernel, bias, h0, c0, dtype = _check_inputs(
         x, kernel, recurrent_kernel, bias, h0, c0, activation, recurrent_activation)

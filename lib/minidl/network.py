@@ -35,7 +35,7 @@ import numpy as np
 from minidl import activations as act
 from minidl import losses as losses_mod
 from minidl import optim
-from minidl._checks import as_float_array, shape_str
+from minidl._checks import as_float_array, check_choice, check_int, check_rng, shape_str
 from minidl.layers import check_dense_shapes, dense_backward, dense_forward
 
 __all__ = ["MLP"]
@@ -54,7 +54,7 @@ _CLASSIFICATION = {
 
 def _check_activations(activations, n_layers: int) -> tuple[str, ...]:
     if isinstance(activations, str) or not isinstance(activations, Sequence):
-        raise ValueError(
+        raise TypeError(
             f"activations must be a list with one name per layer ({n_layers}), got {activations!r}"
         )
     names = tuple("linear" if a is None else a for a in activations)
@@ -69,9 +69,7 @@ def _check_activations(activations, n_layers: int) -> tuple[str, ...]:
 
 
 def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    return check_int(value, name, min_value=1)
 
 
 class MLP:
@@ -93,10 +91,14 @@ class MLP:
 
     Attributes
     ----------
-    params: dict ``"W1", "b1", ..., "WL", "bL"`` -> arrays (W_l (D_{l-1}, D_l), b_l (D_l,)).
-    grads: dict with the same keys, filled by :meth:`backward` (zeros before).
-    activations: tuple of the L activation names.
-    layer_sizes: tuple ``(D_in, D_1, ..., D_out)``.
+    params
+        dict ``"W1", "b1", ..., "WL", "bL"`` -> arrays (W_l (D_{l-1}, D_l), b_l (D_l,)).
+    grads
+        dict with the same keys, filled by :meth:`backward` (zeros before).
+    activations
+        tuple of the L activation names.
+    layer_sizes
+        tuple ``(D_in, D_1, ..., D_out)``.
     """
 
     def __init__(
@@ -107,11 +109,7 @@ class MLP:
         rng: np.random.Generator,
         dtype=np.float64,
     ) -> None:
-        if not isinstance(rng, np.random.Generator):
-            raise ValueError(
-                "rng must be a numpy.random.Generator (e.g. minidl.set_seed(0) or "
-                f"np.random.default_rng(0)), got {rng!r}"
-            )
+        check_rng(rng)
         sizes = [_positive_int("every layer size", s) for s in layer_sizes]
         if len(sizes) < 2:
             raise ValueError(
@@ -127,7 +125,10 @@ class MLP:
 
     @staticmethod
     def _check_dtype(dtype):
-        dtype = np.dtype(dtype)
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
         if dtype not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {dtype}")
         return dtype
@@ -148,7 +149,7 @@ class MLP:
         b: ``layer 1: bias has shape (3,) but W has 2 output units (W: (2, 2))``.
         """
         dtype = cls._check_dtype(dtype)
-        bad = ValueError("weights must be a list of (W, b) pairs, e.g. [(W1, b1), (W2, b2)]")
+        bad = TypeError("weights must be a list of (W, b) pairs, e.g. [(W1, b1), (W2, b2)]")
         if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence):
             raise bad
         pairs = []
@@ -268,8 +269,7 @@ class MLP:
         """
         if self._cache is None:
             raise ValueError("backward() needs a forward() call first (it uses its values)")
-        if wrt not in ("output", "logits"):
-            raise ValueError(f"wrt must be 'output' or 'logits', got {wrt!r}")
+        check_choice(wrt, "wrt", ("output", "logits"))
         inter, layer_caches = self._cache
         L = self.n_layers
         g = as_float_array(grad_out, "grad_out", ndim=(1, 2))
@@ -385,8 +385,8 @@ class MLP:
         opt = optim.get(optimizer)
         epochs = _positive_int("epochs", epochs)
         batch_size = _positive_int("batch_size", batch_size)
-        if rng is not None and not isinstance(rng, np.random.Generator):
-            raise ValueError(f"rng must be a numpy.random.Generator or None, got {rng!r}")
+        if rng is not None:
+            check_rng(rng)
         x = self._as_input(x)
         y = np.asarray(y)
         if y.shape[:1] != x.shape[:1]:

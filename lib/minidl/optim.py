@@ -32,21 +32,14 @@ import math
 
 import numpy as np
 
-from minidl._checks import check_finite, shape_str
+from minidl._checks import check_finite, check_real, shape_str
 
 __all__ = ["Optimizer", "SGD", "Adam", "get"]
 
 
 def _check_number(name: str, value, lo: float, hi: float, *, lo_open: bool, hi_open: bool):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    value = float(value)
-    lo_ok = value > lo if lo_open else value >= lo
-    hi_ok = value < hi if hi_open else value <= hi
-    if not (math.isfinite(value) and lo_ok and hi_ok):
-        interval = f"{'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
-        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
-    return value
+    return check_real(value, name, min_value=lo, max_value=None if hi == math.inf else hi,
+                      min_open=lo_open, max_open=hi_open)
 
 
 class Optimizer:
@@ -72,7 +65,7 @@ class Optimizer:
         parameters or NaN/inf gradients — before any parameter is changed.
         """
         if not isinstance(params, dict) or not isinstance(grads, dict):
-            raise ValueError("params and grads must be dicts of arrays keyed by parameter name")
+            raise TypeError("params and grads must be dicts of arrays keyed by parameter name")
         if set(params) != set(grads):
             raise ValueError(
                 f"grads has keys {sorted(grads)} but params has keys {sorted(params)}; "
@@ -81,7 +74,7 @@ class Optimizer:
         checked = {}
         for name, w in params.items():
             if not isinstance(w, np.ndarray) or not np.issubdtype(w.dtype, np.floating):
-                raise ValueError(
+                raise TypeError(
                     f"params[{name!r}] must be a float NumPy array (it is updated in place), "
                     f"got {type(w).__name__}"
                     + (f" of dtype {w.dtype}" if isinstance(w, np.ndarray) else "")
@@ -186,7 +179,10 @@ def get(optimizer) -> Optimizer:
     """
     if isinstance(optimizer, Optimizer):
         return optimizer
-    if isinstance(optimizer, str) and optimizer.lower() in ("sgd", "adam"):
+    if not isinstance(optimizer, str):
+        raise TypeError(f"optimizer must be a name ('sgd', 'adam') or an Optimizer, "
+                        f"got {optimizer!r}")
+    if optimizer.lower() in ("sgd", "adam"):
         return SGD() if optimizer.lower() == "sgd" else Adam()
     raise ValueError(
         f"unknown optimizer {optimizer!r}; pass minidl.optim.SGD(...) / Adam(...) or 'sgd' / 'adam'"

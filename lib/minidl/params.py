@@ -27,13 +27,16 @@ Conventions and assumptions (each formula's docstring repeats the ones it uses):
   pooler ``Dense(d_model, d_model)``; the pre-training heads are not counted (they are not part of
   the released encoder).
 
-Published configurations are in :data:`PUBLISHED_CONFIGS`; :func:`published_config_params`
-recomputes each one.
+Whole models have one function each, returning the count by part and its ``"total"``
+(:func:`decoder_only_transformer_breakdown`, :func:`bert_breakdown`).  Published configurations
+are in :data:`PUBLISHED_CONFIGS`; :func:`published_config_params` recomputes each one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from minidl._checks import check_int
 
 __all__ = [
     "dense_params",
@@ -44,9 +47,7 @@ __all__ = [
     "feed_forward_params",
     "transformer_block_params",
     "decoder_only_transformer_breakdown",
-    "decoder_only_transformer_params",
     "bert_breakdown",
-    "bert_params",
     "PublishedConfig",
     "PUBLISHED_CONFIGS",
     "published_config_params",
@@ -55,10 +56,10 @@ __all__ = [
 ]
 
 
-def _check_positive(**sizes: object) -> None:
-    for name, value in sizes.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+def _check_positive(**sizes: object) -> tuple[int, ...] | int:
+    """The sizes as Python ints (NumPy integers accepted); TypeError / ValueError otherwise."""
+    out = tuple(check_int(value, name, min_value=1) for name, value in sizes.items())
+    return out[0] if len(out) == 1 else out
 
 
 def dense_params(input_dim: int, units: int, use_bias: bool = True) -> int:
@@ -66,7 +67,7 @@ def dense_params(input_dim: int, units: int, use_bias: bool = True) -> int:
 
     Kernel ``(input_dim, units)`` plus bias ``(units,)``: ``input_dim*units + units``.
     """
-    _check_positive(input_dim=input_dim, units=units)
+    input_dim, units = _check_positive(input_dim=input_dim, units=units)
     return input_dim * units + (units if use_bias else 0)
 
 
@@ -77,13 +78,13 @@ def lstm_params(input_dim: int, units: int, use_bias: bool = True) -> int:
     ``(units, units)`` and a bias ``(units,)``: ``4 * (input_dim*units + units*units + units)``.
     The count does not depend on the sequence length or the activation.
     """
-    _check_positive(input_dim=input_dim, units=units)
+    input_dim, units = _check_positive(input_dim=input_dim, units=units)
     return 4 * (input_dim * units + units * units + (units if use_bias else 0))
 
 
 def embedding_params(vocab_size: int, d_model: int) -> int:
     """Parameters of ``keras.layers.Embedding(vocab_size, d_model)``: one vector per token."""
-    _check_positive(vocab_size=vocab_size, d_model=d_model)
+    vocab_size, d_model = _check_positive(vocab_size=vocab_size, d_model=d_model)
     return vocab_size * d_model
 
 
@@ -92,7 +93,7 @@ def layer_norm_params(d_model: int) -> int:
 
     ``2*d_model`` (gamma and beta).
     """
-    _check_positive(d_model=d_model)
+    d_model = _check_positive(d_model=d_model)
     return 2 * d_model
 
 
@@ -112,7 +113,7 @@ def multi_head_attention_params(
     ``d_model // num_heads`` (which must then divide exactly) and ``value_dim`` to ``key_dim``;
     with those defaults the count is ``4*d_model**2 + 4*d_model``.
     """
-    _check_positive(d_model=d_model, num_heads=num_heads)
+    d_model, num_heads = _check_positive(d_model=d_model, num_heads=num_heads)
     if key_dim is None:
         if d_model % num_heads:
             raise ValueError(
@@ -120,7 +121,7 @@ def multi_head_attention_params(
             )
         key_dim = d_model // num_heads
     value_dim = key_dim if value_dim is None else value_dim
-    _check_positive(key_dim=key_dim, value_dim=value_dim)
+    key_dim, value_dim = _check_positive(key_dim=key_dim, value_dim=value_dim)
     qk = 2 * (d_model * num_heads * key_dim + (num_heads * key_dim if use_bias else 0))
     v = d_model * num_heads * value_dim + (num_heads * value_dim if use_bias else 0)
     out = num_heads * value_dim * d_model + (d_model if use_bias else 0)
@@ -141,9 +142,9 @@ def transformer_block_params(d_model: int, d_ff: int | None = None, use_bias: bo
     ``4*d**2 + 4*d + 2*d*d_ff + d_ff + d + 4*d``.  Same count for an encoder block and a GPT
     decoder block (causal masking has no parameters).
     """
-    _check_positive(d_model=d_model)
+    d_model = _check_positive(d_model=d_model)
     d_ff = 4 * d_model if d_ff is None else d_ff
-    _check_positive(d_ff=d_ff)
+    d_ff = _check_positive(d_ff=d_ff)
     attention = 4 * d_model * d_model + (4 * d_model if use_bias else 0)
     return attention + feed_forward_params(d_model, d_ff, use_bias) + 2 * layer_norm_params(d_model)
 
@@ -165,9 +166,11 @@ def decoder_only_transformer_breakdown(
     (``n_ctx*d_model`` if learned, else 0 — sinusoidal positions have no parameters), ``blocks``
     (``n_layers`` × :func:`transformer_block_params`), ``final_layer_norm`` (``2*d_model`` or 0),
     ``output_projection`` (0 when tied to the token embedding, else ``vocab_size*d_model``) and
-    ``total``.
+    ``total`` (their sum).  For large models the blocks dominate: about
+    ``12 * n_layers * d_model**2`` when ``d_ff = 4*d_model``.
     """
-    _check_positive(n_layers=n_layers, d_model=d_model, vocab_size=vocab_size, n_ctx=n_ctx)
+    n_layers, d_model, vocab_size, n_ctx = _check_positive(
+        n_layers=n_layers, d_model=d_model, vocab_size=vocab_size, n_ctx=n_ctx)
     parts = {
         "token_embedding": embedding_params(vocab_size, d_model),
         "position_embedding": embedding_params(n_ctx, d_model) if learned_positions else 0,
@@ -179,29 +182,6 @@ def decoder_only_transformer_breakdown(
     return parts
 
 
-def decoder_only_transformer_params(
-    n_layers: int,
-    d_model: int,
-    vocab_size: int,
-    n_ctx: int,
-    d_ff: int | None = None,
-    *,
-    tied_embeddings: bool = True,
-    learned_positions: bool = True,
-    final_layer_norm: bool = True,
-) -> int:
-    """Total parameters of a GPT-style decoder-only language model.
-
-    See :func:`decoder_only_transformer_breakdown` for the parts and assumptions.  For large
-    models the blocks dominate: about ``12 * n_layers * d_model**2`` when ``d_ff = 4*d_model``.
-    """
-    return decoder_only_transformer_breakdown(
-        n_layers, d_model, vocab_size, n_ctx, d_ff,
-        tied_embeddings=tied_embeddings, learned_positions=learned_positions,
-        final_layer_norm=final_layer_norm,
-    )["total"]
-
-
 def bert_breakdown(
     n_layers: int,
     d_model: int,
@@ -211,7 +191,8 @@ def bert_breakdown(
     d_ff: int | None = None,
     pooler: bool = True,
 ) -> dict[str, int]:
-    """Parameters of a BERT encoder by part: ``embeddings``, ``blocks``, ``pooler``, ``total``.
+    """Parameters of a BERT encoder by part: ``embeddings``, ``blocks``, ``pooler``, and ``total``
+    (their sum).
 
     Embeddings: token ``(vocab_size, d_model)``, learned position ``(n_positions, d_model)``,
     segment ``(n_segments, d_model)``, one layer normalisation.  Blocks: ``n_layers`` ×
@@ -220,8 +201,9 @@ def bert_breakdown(
     WordPiece vocabulary (30,522 entries; the paper rounds it to 30,000).  Masked-LM and
     next-sentence heads are not counted.
     """
-    _check_positive(n_layers=n_layers, d_model=d_model, vocab_size=vocab_size,
-                    n_positions=n_positions, n_segments=n_segments)
+    n_layers, d_model, vocab_size, n_positions, n_segments = _check_positive(
+        n_layers=n_layers, d_model=d_model, vocab_size=vocab_size, n_positions=n_positions,
+        n_segments=n_segments)
     parts = {
         "embeddings": (vocab_size + n_positions + n_segments) * d_model
         + layer_norm_params(d_model),
@@ -230,20 +212,6 @@ def bert_breakdown(
     }
     parts["total"] = sum(parts.values())
     return parts
-
-
-def bert_params(
-    n_layers: int,
-    d_model: int,
-    vocab_size: int = 30522,
-    n_positions: int = 512,
-    n_segments: int = 2,
-    d_ff: int | None = None,
-    pooler: bool = True,
-) -> int:
-    """Total parameters of a BERT encoder; see :func:`bert_breakdown` for parts and assumptions."""
-    return bert_breakdown(n_layers, d_model, vocab_size, n_positions, n_segments, d_ff,
-                          pooler)["total"]
 
 
 @dataclass(frozen=True)
@@ -271,8 +239,8 @@ class PublishedConfig:
     revised_source: str | None = None
 
 
-#: Configurations as printed in the papers (GPT-2: Radford et al. 2019, table 2; GPT-3: Brown et
-#: al. 2020, table 2.1; BERT: Devlin et al. 2019, section 3).  GPT-2 and GPT-3 use GPT-2's
+#: Configurations as printed in the papers (GPT-2 in Radford et al. 2019, table 2; GPT-3 in Brown
+#: et al. 2020, table 2.1; BERT in Devlin et al. 2019, section 3).  GPT-2 and GPT-3 use GPT-2's
 #: byte-level BPE vocabulary of 50,257 tokens (GPT-3 "uses the same model and architecture as
 #: GPT-2"); GPT-2 has a 1,024-token context, GPT-3 2,048.  GPT-3 13B is listed with
 #: d_model = 5140 as printed in the paper (40 heads × 128 = 5120 suggests a typo; the difference
@@ -304,12 +272,12 @@ PUBLISHED_CONFIGS: tuple[PublishedConfig, ...] = (
 def published_config_params(config: PublishedConfig) -> int:
     """Recompute the parameter count of a :class:`PublishedConfig` with the formulas above."""
     if config.kind == "gpt":
-        return decoder_only_transformer_params(
+        return decoder_only_transformer_breakdown(
             config.n_layers, config.d_model, config.vocab_size, config.n_ctx, config.d_ff
-        )
+        )["total"]
     if config.kind == "bert":
-        return bert_params(config.n_layers, config.d_model, config.vocab_size, config.n_ctx,
-                           d_ff=config.d_ff)
+        return bert_breakdown(config.n_layers, config.d_model, config.vocab_size, config.n_ctx,
+                              d_ff=config.d_ff)["total"]
     raise ValueError(f"unknown kind {config.kind!r} (expected 'gpt' or 'bert')")
 
 

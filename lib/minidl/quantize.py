@@ -40,6 +40,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from minidl._checks import check_finite, check_int
+
 __all__ = [
     "QuantizedTensor",
     "quantize_float16",
@@ -77,8 +79,8 @@ class QuantizedTensor:
 
     @property
     def nbytes(self) -> int:
-        """Bytes of the payload: bit-packed codes (``ceil(size * bits / 8)``) + float32 scales
-        (+ int32 zero points if affine)."""
+        """Bytes of the payload, i.e. the bit-packed codes (``ceil(size * bits / 8)``) plus the
+        float32 scales (plus int32 zero points if affine)."""
         extra = 0 if self.symmetric else self.zero_point.nbytes
         packed = -(-self.q.size * self.bits // 8)
         return int(packed + self.scale.nbytes + extra)
@@ -87,13 +89,11 @@ class QuantizedTensor:
 def _as_finite_float(w, name: str = "w") -> np.ndarray:
     arr = np.asarray(w)
     if arr.dtype.kind not in "fiu":
-        raise ValueError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
+        raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
     arr = arr.astype(np.float64 if arr.dtype == np.float64 else np.float32, copy=False)
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); nothing to quantize")
-    if not np.all(np.isfinite(arr)):
-        bad = arr[~np.isfinite(arr)].ravel()[0]
-        raise ValueError(f"{name} contains a non-finite value ({bad}); cannot quantize")
+    check_finite(arr, name)
     return arr
 
 
@@ -117,12 +117,11 @@ def quantize_int(w, bits: int = 8, *, axis: int | None = None,
     See the module docstring for the symmetric and asymmetric (affine) formulas.  A tensor (or
     channel) that is all zeros gets scale 1 so that it round-trips exactly.
     """
-    if isinstance(bits, bool) or not isinstance(bits, (int, np.integer)) or not 2 <= bits <= 8:
-        raise ValueError(f"bits must be an integer from 2 to 8, got {bits!r}")
-    bits = int(bits)
+    bits = check_int(bits, "bits", min_value=2, max_value=8)
     arr = _as_finite_float(w)
     if axis is not None:
-        if not isinstance(axis, (int, np.integer)) or not -arr.ndim <= axis < arr.ndim:
+        axis = check_int(axis, "axis")
+        if not -arr.ndim <= axis < arr.ndim:
             raise ValueError(f"axis={axis!r} is out of range for w of shape {arr.shape}")
         axis = int(axis) % arr.ndim
         reduce_axes = tuple(i for i in range(arr.ndim) if i != axis)
@@ -180,7 +179,7 @@ def dequantize(t) -> np.ndarray:
         return (scale * (t.q.astype(np.float32) - zero.astype(np.float32))).astype(np.float32)
     arr = np.asarray(t)
     if arr.dtype.kind != "f":
-        raise ValueError(f"dequantize expects a QuantizedTensor or a float array, got {arr.dtype}")
+        raise TypeError(f"dequantize expects a QuantizedTensor or a float array, got {arr.dtype}")
     return arr.astype(np.float32)
 
 

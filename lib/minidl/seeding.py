@@ -5,6 +5,11 @@ reproduces the committed notebook outputs that nbval compares against.  It seeds
 ``random``, NumPy's legacy global generator, and — when TensorFlow/Keras is importable — Keras
 (``keras.utils.set_random_seed``) and TensorFlow's op determinism.
 
+It does not touch ``PYTHONHASHSEED``: the hash seed is read once when the interpreter starts, so
+setting it inside a running process changes nothing.  The Makefile exports ``PYTHONHASHSEED=0``
+for the kernels that execute the chapters; code whose result must not depend on it (set
+iteration order, ``hash()``) should not rely on it at all.
+
 Library code itself never draws from a global generator: functions that need randomness take an
 explicit ``numpy.random.Generator``; :func:`set_seed` returns one for the caller's convenience.
 """
@@ -15,6 +20,8 @@ import os
 import random
 
 import numpy as np
+
+from minidl._checks import check_int
 
 __all__ = ["set_seed"]
 
@@ -36,10 +43,7 @@ def set_seed(seed: int = 0, *, tensorflow: bool | None = None) -> np.random.Gene
     numpy.random.Generator
         A fresh generator seeded with ``seed``, for code that takes an explicit ``rng``.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    seed = int(seed)
-    os.environ["PYTHONHASHSEED"] = str(seed)
+    seed = check_int(seed, "seed", min_value=0)
     random.seed(seed)
     np.random.seed(seed)
     import sys

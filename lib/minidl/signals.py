@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from minidl._checks import as_float_array, check_int, check_real, check_rng
+
 __all__ = ["RHYTHM_BANDS", "RHYTHM_NAMES", "synthetic_rhythms", "zero_crossings"]
 
-#: Frequency bands (cycles per step) of the three classes: slow, medium, fast.
+#: Frequency bands (cycles per step) of the three classes (slow, medium, fast).
 RHYTHM_BANDS: tuple[tuple[float, float], ...] = ((1 / 24, 1 / 16), (1 / 12, 1 / 9), (1 / 7, 1 / 5))
+#: Names of the three classes, in label order.
 RHYTHM_NAMES: tuple[str, ...] = ("slow", "medium", "fast")
 
 
@@ -35,13 +38,10 @@ def synthetic_rhythms(n: int, *, steps: int = 40, noise: float = 0.3,
     Returns ``x``: (n, steps, 1) float32 — batch-first, one feature per step, the layout of
     ``keras.layers.LSTM`` — and ``y``: (n,) int64 class labels.
     """
-    for name, value in (("n", n), ("steps", steps)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if not isinstance(noise, (int, float)) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    n = check_int(n, "n", min_value=1)
+    steps = check_int(steps, "steps", min_value=1)
+    noise = check_real(noise, "noise", min_value=0.0)
+    check_rng(rng)
     y = rng.integers(0, len(RHYTHM_BANDS), n)
     bands = np.asarray(RHYTHM_BANDS)[y]                     # (n, 2)
     freq = rng.uniform(bands[:, 0], bands[:, 1])[:, None]   # (n, 1)
@@ -53,7 +53,7 @@ def synthetic_rhythms(n: int, *, steps: int = 40, noise: float = 0.3,
 
 def zero_crossings(x) -> np.ndarray:
     """Number of sign changes along the time axis: x (N, T, 1) or (N, T) -> (N, 1) float64."""
-    arr = np.asarray(x, dtype=np.float64)
+    arr = as_float_array(x, "x").astype(np.float64, copy=False)
     if arr.ndim == 3 and arr.shape[2] == 1:
         arr = arr[:, :, 0]
     if arr.ndim != 2 or arr.shape[1] < 2:

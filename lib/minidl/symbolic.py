@@ -2,18 +2,16 @@
 
 Each function differentiates an explicit formula with ``sympy.diff`` and sets the result beside
 the textbook closed form, so a chapter can display both as LaTeX and a test can ``lambdify``
-them and compare with :mod:`minidl` and with finite differences at random points:
+them and compare with ``minidl`` and with finite differences at random points:
 
-=====================================  =========================================================
-:func:`sigmoid_derivative`             σ'(z) = σ(z)(1 − σ(z))
-:func:`tanh_derivative`                tanh'(z) = 1 − tanh²(z)
-:func:`relu_derivative`                relu'(z) = 1 for z > 0, 0 for z < 0 (minidl/TF: 0 at 0)
-:func:`softmax_cross_entropy_gradient` ∂L/∂z = p − y for L = −Σ y log softmax(z), Σ y = 1
-:func:`sigmoid_bce_gradient`           ∂L/∂z = σ(z) − y for L = −[y log σ + (1−y) log(1−σ)]
-:func:`mse_gradient`                   ∂L/∂ŷ = (2/K)(ŷ − t) (Keras mean) or ŷ − t (½Σ form)
-:func:`two_layer_network_gradients`    ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2 of a small MLP, by sympy's
-                                       chain rule and by back-propagation (the δ recursion)
-=====================================  =========================================================
+- :func:`sigmoid_derivative`: σ'(z) = σ(z)(1 − σ(z));
+- :func:`tanh_derivative`: tanh'(z) = 1 − tanh²(z);
+- :func:`relu_derivative`: relu'(z) = 1 for z > 0, 0 for z < 0 (minidl/TF: 0 at 0);
+- :func:`softmax_cross_entropy_gradient`: ∂L/∂z = p − y for L = −Σ y log softmax(z), Σ y = 1;
+- :func:`sigmoid_bce_gradient`: ∂L/∂z = σ(z) − y for L = −[y log σ + (1−y) log(1−σ)];
+- :func:`mse_gradient`: ∂L/∂ŷ = (2/K)(ŷ − t) (Keras mean) or ŷ − t (½Σ form);
+- :func:`two_layer_network_gradients`: ∂L/∂W1, ∂L/∂b1, ∂L/∂W2, ∂L/∂b2 of a small MLP, by
+  sympy's chain rule and by back-propagation (the δ recursion).
 
 The logistic function is the sympy function :class:`sigma`, printed ``\\sigma``: it keeps
 expressions readable, rewrites to ``1 / (1 + exp(-z))`` and differentiates to σ(1 − σ) — the
@@ -112,27 +110,38 @@ class Derivation:
 
     Attributes
     ----------
-    name: what is differentiated, e.g. ``"sigmoid"``.
-    variables: the free symbols, in the order ``lambdify()`` takes them.
-    wrt: the symbol (or Matrix of symbols) differentiated with respect to.
-    function: the expression differentiated (an activation or a loss), explicit.
-    derivative: ``sympy.diff(function, wrt)`` exactly as sympy returns it (a Matrix for a
+    name
+        what is differentiated, e.g. ``"sigmoid"``.
+    variables
+        the free symbols, in the order ``lambdify()`` takes them.
+    wrt
+        the symbol (or Matrix of symbols) differentiated with respect to.
+    function
+        the expression differentiated (an activation or a loss), explicit.
+    derivative
+        ``sympy.diff(function, wrt)`` exactly as sympy returns it (a Matrix for a
         gradient).
-    closed_form: the textbook form, e.g. ``sigma(z)*(1 - sigma(z))`` or ``p - y``; may use the
+    closed_form
+        the textbook form, e.g. ``sigma(z)*(1 - sigma(z))`` or ``p - y``; may use the
         shorthand symbols of ``definitions``.
-    definitions: shorthand symbol -> explicit expression (e.g. ``p_1`` -> softmax_1(z)).
-    conditions: substitutions under which the closed form holds (e.g. labels summing to 1:
+    definitions
+        shorthand symbol -> explicit expression (e.g. ``p_1`` -> softmax_1(z)).
+    conditions
+        substitutions under which the closed form holds (e.g. labels summing to 1:
         ``y_3 -> 1 - y_1 - y_2``); empty when it holds everywhere.
-    cases: substitutions that ``holds()`` checks one by one instead of the whole domain (relu:
+    cases
+        substitutions that ``holds()`` checks one by one instead of the whole domain (relu:
         ``z -> p`` and ``z -> -p`` with p > 0, i.e. everywhere but the kink).
-    wrt_latex: how ``latex()`` writes ``wrt`` (e.g. ``\\mathbf{z}`` for a vector).
-    note: one sentence on conventions and where the identity needs care.
+    wrt_latex
+        how ``latex()`` writes ``wrt`` (e.g. ``\\mathbf{z}`` for a vector).
+    note
+        one sentence on conventions and where the identity needs care.
     """
 
     name: str
     variables: tuple
     wrt: object
-    function: sp.Expr
+    function: object
     derivative: object
     closed_form: object
     definitions: dict = field(default_factory=dict)
@@ -333,17 +342,24 @@ class NetworkDerivation:
 
     Attributes
     ----------
-    symbols: ``{"x", "t", "W1", "b1", "W2", "b2"}`` -> Matrices of sympy symbols.
-    forward: ``{"Z_h", "h", "Z_o", "y_hat"}`` -> Matrices: ``Z_h = x W1 + b1``, ``h = f(Z_h)``,
+    symbols
+        ``{"x", "t", "W1", "b1", "W2", "b2"}`` -> Matrices of sympy symbols.
+    forward
+        ``{"Z_h", "h", "Z_o", "y_hat"}`` -> Matrices: ``Z_h = x W1 + b1``, ``h = f(Z_h)``,
         ``Z_o = h W2 + b2``, ``y_hat = g(Z_o)``.
-    loss: the scalar loss expression.
-    gradients: ``{"W1", "b1", "W2", "b2"}`` -> ``sympy.diff(loss, each entry)`` arranged in the
+    loss
+        the scalar loss expression.
+    gradients
+        ``{"W1", "b1", "W2", "b2"}`` -> ``sympy.diff(loss, each entry)`` arranged in the
         parameter's shape — the full chain rule, done by sympy.
-    deltas: ``{"delta_o", "delta_h"}``: ``δ_o = ∂L/∂Z_o = ∂L/∂ŷ ⊙ g'(Z_o)`` and
+    deltas
+        ``{"delta_o", "delta_h"}``: ``δ_o = ∂L/∂Z_o = ∂L/∂ŷ ⊙ g'(Z_o)`` and
         ``δ_h = ∂L/∂Z_h = (δ_o W2ᵀ) ⊙ f'(Z_h)``.
-    backprop: ``{"W1": xᵀ δ_h, "b1": δ_h, "W2": hᵀ δ_o, "b2": δ_o}`` — back-propagation's
+    backprop
+        ``{"W1": xᵀ δ_h, "b1": δ_h, "W2": hᵀ δ_o, "b2": δ_o}`` — back-propagation's
         closed forms, which ``holds()`` proves equal to ``gradients``.
-    readable: the same closed forms written with the pre-activations as symbols
+    readable
+        the same closed forms written with the pre-activations as symbols
         (``z^h_j``, ``z^o_k``) — short enough to display, e.g. ``readable["delta_o"]``.
     """
 
@@ -354,7 +370,7 @@ class NetworkDerivation:
     loss_name: str
     symbols: dict
     forward: dict
-    loss: sp.Expr
+    loss: object
     gradients: dict
     deltas: dict
     backprop: dict

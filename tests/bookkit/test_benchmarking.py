@@ -16,11 +16,13 @@ import pytest
 from bookkit.benchmarking import (
     EpochTimer,
     compare_lstm,
+    format_value,
     interleaved_times,
     lstm_matmul_flops,
     lstm_weights,
     machine_info,
     matmul_gflops,
+    results_table,
 )
 
 
@@ -188,3 +190,27 @@ def test_train_interleaved_needs_matching_samples_and_a_model():
 def test_epoch_timer_without_epochs_says_how_to_use_it():
     with pytest.raises(ValueError, match="timer.callback"):
         EpochTimer().steady()
+
+
+def test_results_table_is_one_markdown_table_in_english_or_chinese():
+    rows = [{"piece": "lstm", "name": "forward ratio", "value": 0.8712, "unit": "x",
+             "goal": "<= 1.0", "met": True},
+            {"piece": "gpu", "name": "cuDNN | fused", "value": None, "unit": "", "goal": "",
+             "met": None}]
+    en = results_table(rows).splitlines()
+    assert en[0] == "| piece | figure | value | unit | goal | met |"
+    assert en[1] == "| :--- | :--- | ---: | :--- | :--- | :--- |"
+    assert en[2] == "| lstm | forward ratio | 0.871 | x | <= 1.0 | yes |"
+    assert en[3] == "| gpu | cuDNN \\| fused | - |  |  |  |"
+    zh = results_table(rows[:1], language="zh", with_piece=False).splitlines()
+    assert zh[0] == "| 项目 | 数值 | 单位 | 目标 | 达到 |"
+    assert zh[2] == "| forward ratio | 0.871 | x | <= 1.0 | 是 |"
+    with pytest.raises(ValueError, match="language must be one of"):
+        results_table(rows, language="fr")
+
+
+@pytest.mark.parametrize("value, text", [(None, "-"), (3, "3"), (0.0, "0"), (123.4, "123"),
+                                         (12.34, "12.3"), (1.234, "1.23"), (0.01234, "0.012"),
+                                         (0.001234, "1.23e-03")])
+def test_format_value_keeps_about_three_digits(value, text):
+    assert format_value(value) == text

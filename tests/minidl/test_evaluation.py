@@ -34,8 +34,8 @@ def test_split_is_reproducible_with_the_same_seed_and_differs_with_another():
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"val_size": 0.0, "test_size": 0.2}, "val_size must be a fraction"),
-        ({"val_size": 0.2, "test_size": 1.5}, "test_size must be a fraction"),
+        ({"val_size": 0.0, "test_size": 0.2}, r"val_size must be a finite number in \(0.0, 1.0\)"),
+        ({"val_size": 0.2, "test_size": 1.5}, r"test_size must be a finite number in \(0.0, 1.0\)"),
         ({"val_size": 0.6, "test_size": 0.5}, "must be < 1"),
     ],
 )
@@ -55,6 +55,9 @@ def test_split_rejects_too_few_samples_and_missing_generator():
     with pytest.raises(ValueError, match="too few"):
         train_val_test_split(np.zeros((2, 1)), np.zeros(2), val_size=0.4, test_size=0.4,
                              rng=np.random.default_rng(0))
-    with pytest.raises(ValueError, match="Generator"):
+    with pytest.raises(TypeError, match="Generator"):
         train_val_test_split(np.zeros((10, 1)), np.zeros(10), val_size=0.2, test_size=0.2,
                              rng=0)
+    with pytest.raises(TypeError, match="val_size must be a real number"):
+        train_val_test_split(np.zeros((10, 1)), np.zeros(10), val_size="0.2", test_size=0.2,
+                             rng=np.random.default_rng(0))

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minidl.gradcheck import numerical_gradient, relative_error
+from minidl.gradcheck import numerical_gradient, numerical_gradient_wrt, relative_error
 
 
 @settings(max_examples=30, deadline=None)
@@ -58,3 +58,32 @@ def test_bad_eps_raises(eps):
 def test_relative_error_shape_mismatch_names_both_shapes():
     with pytest.raises(ValueError, match=r"a has shape \(2,\) but b has shape \(3,\)"):
         relative_error(np.zeros(2), np.zeros(3))
+
+
+def test_numerical_gradient_wrt_one_parameter_of_a_dict_restores_it():
+    rng = np.random.default_rng(0)
+    params = {"W": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}
+    x = rng.normal(size=(4, 3))
+    before = {k: v.copy() for k, v in params.items()}
+
+    def loss():
+        return float(np.sum((x @ params["W"] + params["b"]) ** 2))
+
+    z = x @ params["W"] + params["b"]
+    analytic = {"W": 2 * x.T @ z, "b": 2 * z.sum(axis=0)}
+    for name in params:
+        assert relative_error(numerical_gradient_wrt(loss, params, name), analytic[name]) < 1e-8
+        np.testing.assert_array_equal(params[name], before[name])
+
+
+def test_numerical_gradient_wrt_rejects_bad_arguments_and_restores_on_error():
+    params = {"w": np.ones(2), "w32": np.ones(2, np.float32)}
+    with pytest.raises(ValueError, match=r"params has no 'v'; its keys are \['w', 'w32'\]"):
+        numerical_gradient_wrt(lambda: 0.0, params, "v")
+    with pytest.raises(TypeError, match=r"params\['w32'\] must be a float64 NumPy array"):
+        numerical_gradient_wrt(lambda: 0.0, params, "w32")
+    with pytest.raises(TypeError, match="f must be a function"):
+        numerical_gradient_wrt(3, params, "w")
+    with pytest.raises(ZeroDivisionError):
+        numerical_gradient_wrt(lambda: 1 / 0, params, "w")
+    np.testing.assert_array_equal(params["w"], 1.0)

@@ -184,3 +184,41 @@ def test_mirrored_strategy_on_two_logical_cpus_trains_like_one_device():
     # Same kind of result: both learn the digits far above chance (10%), within a few points.
     assert result["one"] > 0.6 and result["mirrored"] > 0.6, result
     assert abs(result["one"] - result["mirrored"]) < 0.1, result
+
+
+# ---------------------------------------------------------------------------------------------
+# Appended by the lib branch (issue 12): cudnn_eligible and transformer_block.
+@pytest.mark.parametrize(
+    "kw, expected",
+    [({}, True), ({"activation": "relu"}, False), ({"recurrent_activation": "hard_sigmoid"}, False),
+     ({"unroll": True}, False), ({"use_bias": False}, False)],
+)
+def test_cudnn_eligible_follows_keras_rule_and_its_restatement(kw, expected):
+    from minidl.keras_models import _cudnn_rule, cudnn_eligible
+
+    model = keras.Sequential([keras.Input((5, 3)), keras.layers.LSTM(4, **kw),
+                              keras.layers.Dense(2)])
+    assert cudnn_eligible(model) == [expected]
+    cell = model.layers[0].cell
+    assert _cudnn_rule(cell.activation, cell.recurrent_activation, model.layers[0].unroll,
+                       cell.use_bias) == expected
+
+
+def test_cudnn_eligible_article_model_none_corrected_model_all():
+    from minidl.keras_models import cudnn_eligible
+
+    assert cudnn_eligible(article_model(8)) == [False, False, False]
+    assert cudnn_eligible(lstm_classifier(8, 8, units=8, layers=2)) == [True, True]
+
+
+@pytest.mark.parametrize("d_model, num_heads, d_ff", [(16, 4, 64), (12, 3, None)])
+def test_transformer_block_count_equals_params_formula(d_model, num_heads, d_ff):
+    from minidl.keras_models import transformer_block
+    from minidl.params import transformer_block_params
+
+    x = keras.Input(shape=(7, d_model))
+    y = transformer_block(x, d_model, num_heads, d_ff)
+    assert tuple(y.shape) == (None, 7, d_model)
+    assert keras.Model(x, y).count_params() == transformer_block_params(d_model, d_ff)
+    with pytest.raises(ValueError, match="not divisible"):
+        transformer_block(x, d_model, 5)

@@ -261,7 +261,7 @@ def test_sparse_labels_out_of_range_raise_naming_the_label():
 
 @pytest.mark.parametrize("labels", [np.array([1.0, 0.0]), np.array([True, False])])
 def test_sparse_labels_of_non_integer_dtype_raise(labels):
-    with pytest.raises(ValueError, match=r"y_true must hold integer class labels, got dtype"):
+    with pytest.raises(TypeError, match=r"y_true must hold integer class labels, got dtype"):
         L.sparse_categorical_crossentropy(labels, np.full((2, 2), 0.5))
 
 
@@ -286,3 +286,21 @@ def test_unknown_loss_name_raises():
     with pytest.raises(ValueError, match=r"unknown loss 'hinge'"):
         L.get("hinge")
     assert L.get("mse")[0] == "mean_squared_error"
+    with pytest.raises(TypeError, match="loss name must be a str"):
+        L.get(None)
+
+
+def test_get_returns_a_named_loss_like_activations_get():
+    loss = L.get("mse")
+    assert isinstance(loss, L.Loss)
+    assert (loss.name, loss.fn, loss.grad) == ("mean_squared_error", L.mean_squared_error,
+                                               L.mean_squared_error_grad)
+
+
+def test_bce_from_logits_uses_the_one_sigmoid_of_minidl_activations():
+    from minidl.activations import sigmoid
+
+    z = np.array([[-30.0, -1.0, 0.0, 2.0, 40.0]])
+    t = np.array([[0.0, 1.0, 1.0, 0.0, 1.0]])
+    np.testing.assert_array_equal(L.binary_crossentropy_grad(t, z, from_logits=True),
+                                  (sigmoid(z) - t) / z.size)

@@ -247,7 +247,7 @@ def test_threads_split_the_batch_without_changing_results(activation):
         grads = lstm_backward(g, many_cache, threads=threads)
         for key in grads_one:
             np.testing.assert_allclose(grads[key], grads_one[key], rtol=1e-13, atol=1e-13)
-    with pytest.raises(ValueError, match="threads must be >= 1, got 0"):
+    with pytest.raises(ValueError, match="threads must be a positive integer, got 0"):
         lstm_forward(x, *w, threads=0)
     with pytest.raises(TypeError, match="threads must be an integer"):
         lstm_forward(x, *w, threads=2.0)

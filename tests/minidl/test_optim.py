@@ -118,22 +118,35 @@ def test_nan_gradient_raises_before_any_update():
 
 
 def test_non_array_or_integer_params_raise():
-    with pytest.raises(ValueError, match=r"params\['w'\] must be a float NumPy array.*list"):
+    with pytest.raises(TypeError, match=r"params\['w'\] must be a float NumPy array.*list"):
         SGD().step({"w": [1.0]}, {"w": [1.0]})
-    with pytest.raises(ValueError, match=r"params\['w'\] .* of dtype int64"):
+    with pytest.raises(TypeError, match=r"params\['w'\] .* of dtype int64"):
         SGD().step({"w": np.array([1])}, {"w": np.array([1])})
 
 
 @pytest.mark.parametrize(
     "make,message",
     [
-        (lambda: SGD(0.0), r"learning_rate must lie in \(0.0, inf\), got 0.0"),
-        (lambda: SGD(0.1, momentum=1.5), r"momentum must lie in \[0.0, 1.0\), got 1.5"),
-        (lambda: Adam(beta_1=1.0), r"beta_1 must lie in \[0.0, 1.0\), got 1.0"),
-        (lambda: Adam(epsilon=-1.0), r"epsilon must lie in \[0.0, inf\), got -1.0"),
-        (lambda: Adam(learning_rate="fast"), r"learning_rate must be a number, got 'fast'"),
+        (lambda: SGD(0.0), r"learning_rate must be a positive finite number, got 0.0"),
+        (lambda: SGD(0.1, momentum=1.5), r"momentum must be a finite number in \[0.0, 1.0\), "
+                                         r"got 1.5"),
+        (lambda: Adam(beta_1=1.0), r"beta_1 must be a finite number in \[0.0, 1.0\), got 1.0"),
+        (lambda: Adam(epsilon=-1.0), r"epsilon must be a non-negative finite number, got -1.0"),
+        (lambda: Adam(learning_rate=np.nan), r"learning_rate must be a positive finite number"),
     ],
 )
 def test_bad_hyperparameters_raise_naming_the_value(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_wrong_hyperparameter_types_raise_type_error_and_numpy_scalars_are_accepted():
+    with pytest.raises(TypeError, match=r"learning_rate must be a real number, got 'fast'"):
+        Adam(learning_rate="fast")
+    with pytest.raises(TypeError, match="momentum must be a real number, got True"):
+        SGD(momentum=True)
+    with pytest.raises(TypeError, match="optimizer must be a name"):
+        get(3)
+    opt = SGD(np.float32(0.5), momentum=np.float64(0.25))
+    assert (opt.learning_rate, opt.momentum) == (0.5, 0.25)
+    assert type(opt.learning_rate) is float

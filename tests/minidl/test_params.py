@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minidl import params as P
+from minidl.keras_models import transformer_block
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 keras = pytest.importorskip("keras")
@@ -27,14 +29,6 @@ def _count(*parts, input_shape):
     for layer in parts:
         x = layer(x)
     return keras.Model(inp, x).count_params()
-
-
-def _keras_transformer_block(x, d_model, num_heads, d_ff):
-    """Post-norm Transformer block from keras.layers (the layout of the original paper/BERT)."""
-    attn = layers.MultiHeadAttention(num_heads=num_heads, key_dim=d_model // num_heads)(x, x)
-    x = layers.LayerNormalization()(layers.Add()([x, attn]))
-    ff = layers.Dense(d_model)(layers.Dense(d_ff, activation="gelu")(x))
-    return layers.LayerNormalization()(layers.Add()([x, ff]))
 
 
 @settings(max_examples=12, deadline=None)
@@ -87,7 +81,7 @@ def test_default_attention_is_4d2_plus_4d():
 @pytest.mark.parametrize("d_model,num_heads,d_ff", [(16, 4, 64), (24, 3, 40), (32, 8, None)])
 def test_transformer_block_params_equal_keras(d_model, num_heads, d_ff):
     inp = keras.Input(shape=(7, d_model))
-    out = _keras_transformer_block(inp, d_model, num_heads, d_ff or 4 * d_model)
+    out = transformer_block(inp, d_model, num_heads, d_ff)
     assert P.transformer_block_params(d_model, d_ff) == keras.Model(inp, out).count_params()
 
 
@@ -98,7 +92,7 @@ def _keras_gpt(n_layers, d_model, vocab, n_ctx, num_heads):
     positions = keras.Input(shape=(n_ctx,), dtype="int32")  # 0..n_ctx-1, fed by the caller
     x = layers.Embedding(vocab, d_model)(tokens) + layers.Embedding(n_ctx, d_model)(positions)
     for _ in range(n_layers):
-        x = _keras_transformer_block(x, d_model, num_heads, 4 * d_model)
+        x = transformer_block(x, d_model, num_heads, 4 * d_model)
     x = layers.LayerNormalization()(x)
     return keras.Model([tokens, positions], layers.Dense(vocab, use_bias=False)(x))
 
@@ -106,9 +100,9 @@ def _keras_gpt(n_layers, d_model, vocab, n_ctx, num_heads):
 def test_decoder_only_transformer_untied_equals_keras_and_tied_saves_vocab_times_d():
     n_layers, d_model, vocab, n_ctx = 2, 32, 97, 16
     model = _keras_gpt(n_layers, d_model, vocab, n_ctx, num_heads=4)
-    untied = P.decoder_only_transformer_params(n_layers, d_model, vocab, n_ctx,
-                                               tied_embeddings=False)
-    tied = P.decoder_only_transformer_params(n_layers, d_model, vocab, n_ctx)
+    untied = P.decoder_only_transformer_breakdown(n_layers, d_model, vocab, n_ctx,
+                                                  tied_embeddings=False)["total"]
+    tied = P.decoder_only_transformer_breakdown(n_layers, d_model, vocab, n_ctx)["total"]
     assert untied == model.count_params()
     assert untied - tied == vocab * d_model
 
@@ -123,7 +117,7 @@ def test_breakdown_sums_to_total_and_blocks_dominate_gpt3():
 
 def test_gpt2_small_count_is_the_known_124439808():
     # 124,439,808 is the size of the released GPT-2 small checkpoint (weights tied)
-    assert P.decoder_only_transformer_params(12, 768, 50257, 1024) == 124_439_808
+    assert P.decoder_only_transformer_breakdown(12, 768, 50257, 1024)["total"] == 124_439_808
 
 
 def test_bert_base_count_matches_keras_style_construction():
@@ -131,8 +125,8 @@ def test_bert_base_count_matches_keras_style_construction():
     embeddings = (vocab + pos + seg) * d + 2 * d
     blocks = 12 * P.transformer_block_params(d)
     pooler = d * d + d
-    assert P.bert_params(12, d) == embeddings + blocks + pooler == 109_482_240
     parts = P.bert_breakdown(12, d)
+    assert parts["total"] == embeddings + blocks + pooler == 109_482_240
     assert (parts["embeddings"], parts["blocks"], parts["pooler"]) == (embeddings, blocks, pooler)
 
 
@@ -158,16 +152,25 @@ def test_published_configs_recompute_within_two_percent_except_gpt2_paper_small(
     [
         lambda: P.dense_params(0, 3),
         lambda: P.lstm_params(3, -1),
-        lambda: P.dense_params(2.5, 3),
         lambda: P.multi_head_attention_params(10, 3),
         lambda: P.transformer_block_params(8, 0),
-        lambda: P.decoder_only_transformer_params(0, 8, 10, 4),
-        lambda: P.bert_params(True, 8),
+        lambda: P.decoder_only_transformer_breakdown(0, 8, 10, 4),
     ],
 )
 def test_bad_sizes_raise_value_error_naming_the_value(call):
-    with pytest.raises(ValueError, match=r"must be a positive integer|not divisible"):
+    with pytest.raises(ValueError, match=r"must be a positive integer, got|not divisible"):
         call()
+
+
+@pytest.mark.parametrize("call", [lambda: P.dense_params(2.5, 3), lambda: P.bert_breakdown(True, 8),
+                                  lambda: P.lstm_params("3", 4)])
+def test_non_integer_sizes_raise_type_error(call):
+    with pytest.raises(TypeError, match="must be an integer"):
+        call()
+
+
+def test_numpy_integers_are_accepted_as_sizes():
+    assert P.dense_params(np.int64(3), np.int32(4)) == P.dense_params(3, 4) == 16
 
 
 def test_unknown_kind_raises():

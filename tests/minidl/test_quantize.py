@@ -143,18 +143,34 @@ def test_quantize_params_keeps_biases_float32_and_sizes_add_up():
 @pytest.mark.parametrize(
     "call,match",
     [
-        (lambda: Q.quantize_int8(np.array([1.0, np.nan])), "non-finite value"),
-        (lambda: Q.quantize_int8(np.array([np.inf])), "non-finite value"),
+        (lambda: Q.quantize_int8(np.array([1.0, np.nan])), r"w contains nan at index \(1,\)"),
+        (lambda: Q.quantize_int8(np.array([np.inf])), r"w contains inf at index \(0,\)"),
         (lambda: Q.quantize_int8(np.zeros((0, 3))), r"empty \(shape \(0, 3\)\)"),
         (lambda: Q.quantize_int8(np.ones((2, 3)), axis=2), r"axis=2 is out of range .*\(2, 3\)"),
-        (lambda: Q.quantize_int8(np.array(["a"])), "real numeric array"),
         (lambda: Q.quantize_float16(np.array([1e5])), "beyond the float16 range"),
         (lambda: Q.quantize_params({"W": np.ones((2, 2))}, "int4"), "unknown scheme 'int4'"),
-        (lambda: Q.quantize_int(np.ones(3), bits=1), "bits must be an integer from 2 to 8"),
-        (lambda: Q.quantize_int(np.ones(3), bits=16), "bits must be an integer from 2 to 8"),
-        (lambda: Q.dequantize(np.array([1, 2], dtype=np.int8)), "QuantizedTensor or a float"),
+        (lambda: Q.quantize_int(np.ones(3), bits=1), r"bits must be an integer in \[2, 8\], got 1"),
+        (lambda: Q.quantize_int(np.ones(3), bits=16), r"bits must be an integer in \[2, 8\]"),
     ],
 )
 def test_bad_input_raises_value_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: Q.quantize_int8(np.array(["a"])), "real numeric array"),
+        (lambda: Q.quantize_int(np.ones(3), bits=8.0), "bits must be an integer"),
+        (lambda: Q.dequantize(np.array([1, 2], dtype=np.int8)), "QuantizedTensor or a float"),
+    ],
+)
+def test_wrong_types_raise_type_error(call, match):
+    with pytest.raises(TypeError, match=match):
+        call()
+
+
+def test_numpy_integer_bits_are_accepted():
+    w = np.linspace(-1, 1, 7)
+    assert np.array_equal(Q.quantize_int(w, bits=np.int64(4)).q, Q.quantize_int(w, bits=4).q)

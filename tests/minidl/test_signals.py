@@ -41,10 +41,9 @@ def test_classes_share_the_value_distribution():
 @pytest.mark.parametrize(
     "kwargs,match",
     [
-        ({"n": 0}, "n must be a positive integer"),
-        ({"n": 5, "steps": 2.5}, "steps must be a positive integer"),
-        ({"n": 5, "noise": -1.0}, "noise must be a finite number"),
-        ({"n": 5, "noise": float("nan")}, "noise must be a finite number"),
+        ({"n": 0}, "n must be a positive integer, got 0"),
+        ({"n": 5, "noise": -1.0}, "noise must be a non-negative finite number, got -1.0"),
+        ({"n": 5, "noise": float("nan")}, "noise must be a non-negative finite number"),
     ],
 )
 def test_bad_arguments_raise(kwargs, match):
@@ -52,9 +51,24 @@ def test_bad_arguments_raise(kwargs, match):
         synthetic_rhythms(rng=np.random.default_rng(0), **kwargs)
 
 
-def test_rng_is_required_to_be_a_generator():
-    with pytest.raises(ValueError, match="rng must be a numpy.random.Generator"):
-        synthetic_rhythms(5, rng=0)
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        ({"n": 5, "steps": 2.5}, "steps must be an integer"),
+        ({"n": 5, "noise": "low"}, "noise must be a real number"),
+        ({"n": 5, "rng": 0}, "rng must be a numpy.random.Generator"),
+    ],
+)
+def test_wrong_types_raise_type_error(kwargs, match):
+    with pytest.raises(TypeError, match=match):
+        synthetic_rhythms(**{"rng": np.random.default_rng(0), **kwargs})
+
+
+def test_numpy_scalars_are_accepted():
+    a = synthetic_rhythms(np.int64(4), steps=np.int32(5), noise=np.float32(0.25),
+                          rng=np.random.default_rng(1))
+    b = synthetic_rhythms(4, steps=5, noise=0.25, rng=np.random.default_rng(1))
+    np.testing.assert_array_equal(a[0], b[0])
 
 
 def test_zero_crossings_counts_sign_changes_and_tracks_frequency():
