@@ -115,9 +115,17 @@ def page_violations(html_file: Path) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# Pages whose text is English by design: the API reference renders minidl's English docstrings
+# (autodoc), where 1e-7 and (half-width brackets) are the right typography.
+PAGES_IN_ENGLISH = {"chapters/appendix-api"}
+
+
 def _page_param(page: str):
     marks = ()
-    if page in PAGES_STILL_TO_FIX:
+    if page in PAGES_IN_ENGLISH:
+        marks = pytest.mark.skip(reason="English page (API reference): Chinese typography rules "
+                                        "do not apply")
+    elif page in PAGES_STILL_TO_FIX:
         marks = pytest.mark.xfail(reason=f"page still to be fixed: {PAGES_STILL_TO_FIX[page]}",
                                   strict=False)
     return pytest.param(page, marks=marks, id=page)
