@@ -32,7 +32,7 @@ from bookfiles import CHAPTERS, glue_records
 
 HERE = Path(__file__).parent / "independent"
 # The chapters whose numbers are computed rather than cited: each must have a module.
-REQUIRED: tuple[str, ...] = ()
+REQUIRED: tuple[str, ...] = ("03-algorithms", "04-math")
 
 
 def _load(path: Path):

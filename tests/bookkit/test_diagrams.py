@@ -1,0 +1,62 @@
+"""bookkit.diagrams: the computational graph of chapter 4 draws what it is given, and refuses
+graphs it cannot draw."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from bookkit.diagrams import GraphNode, computational_graph, two_layer_network_graph  # noqa: E402
+
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_two_layer_graph_shows_every_value_and_gradient_it_is_given():
+    values = {"x": "1.0000\n2.0000", "z_h": "0.5000", "L": "0.0596"}
+    grads = {"W1": "-0.0050", "b2": "-0.0677"}
+    fig = two_layer_network_graph(values, grads)
+    texts = _texts(fig)
+    for s in (*values.values(), *grads.values()):
+        assert s in texts
+    labels = [t for t in texts if t.startswith("$")]
+    assert len(labels) == 11                          # x, W1, b1, z_h, h, W2, b2, z_o, ŷ, t, L
+    arrows = [t for t in fig.axes[0].texts if getattr(t, "arrow_patch", None) is not None]
+    assert len(arrows) == 10
+    plt.close(fig)
+
+
+def test_arrows_start_and_end_on_the_box_edges_not_the_centres():
+    nodes = [GraphNode("a", "a", (0.0, 0.0)), GraphNode("b", "b", (4.0, 0.0))]
+    fig = computational_graph(nodes, [("a", "b")], legend=None)
+    arrow = next(t for t in fig.axes[0].texts if getattr(t, "arrow_patch", None) is not None)
+    (x_start, _), (x_end, _) = arrow.xyann, arrow.xy
+    assert 0.0 < x_start < x_end < 4.0
+    plt.close(fig)
+
+
+def test_draws_into_a_given_axes():
+    fig, ax = plt.subplots()
+    assert computational_graph([GraphNode("a", "a", (0.0, 0.0))], [], ax=ax) is fig
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("nodes, edges, message", [
+    ([], [], "nodes is empty"),
+    ([GraphNode("a", "a", (0, 0)), GraphNode("a", "b", (1, 0))], [], "duplicate node names"),
+    ([GraphNode("a", "a", (0, 0), kind="weight")], [], "kind 'weight'"),
+    ([GraphNode("a", "a", (0, 0))], [("a", "z")], "names 'z', which is not a node"),
+])
+def test_bad_graphs_raise_value_errors_that_name_the_problem(nodes, edges, message):
+    with pytest.raises(ValueError, match=message):
+        computational_graph(nodes, edges)
+
+
+def test_two_layer_graph_rejects_unknown_node_names():
+    with pytest.raises(ValueError, match=r"grads has keys \['W3'\]"):
+        two_layer_network_graph({}, {"W3": "0"})
