@@ -5,11 +5,14 @@ It computes exactly what :func:`minidl.lstm.lstm_forward_reference` computes —
 :func:`minidl.lstm.lstm_step` that chapter 5 shows — and ``tests/minidl/test_lstm.py`` checks the
 two equal on odd shapes, both activation pairs, float32 and float64.  What it adds, for speed:
 
-- the input projection ``x @ kernel + bias`` for all T steps is one matmul (the bias as one more
-  kernel row, multiplied by a column of ones);
+- each step is one matmul, ``[x_t, 1, h_{t-1}] @ [kernel; bias; recurrent_kernel]``: inputs, a
+  column of ones and the previous hidden state sit side by side in one time-major buffer, and
+  each step writes its ``h_t`` into the next step's row; going back, one product over all steps
+  gives the kernel, bias and recurrent-kernel gradients together;
 - the gate columns are reordered to (i, f, o, c) once, so the recurrent activation is applied to
   one contiguous 3H block and the cell activation to one H block per step; for Keras's default
-  pair (tanh, sigmoid) one exp serves all four gates (tanh(z) = 2 sigmoid(2z) - 1);
+  pair (tanh, sigmoid) one tanh serves all four gates (sigmoid(z) = (1 + tanh(z/2)) / 2, the 1/2
+  folded into the weights);
 - arrays are time-major inside, (T, N, ·), so each step reads and writes contiguous memory; the
   returned ``h_seq`` is a (N, T, H) *view* of that buffer (feeding it to another ``lstm_forward``
   costs no copy);
@@ -153,49 +156,48 @@ def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_e
     H2, H3 = 2 * H, 3 * H
     act, act_d = act_entry
     ract, ract_d = ract_entry
-    # Keras's default pair (tanh, sigmoid) takes a fused path: with sigmoid(z) = 1/(1 + e^-z) and
-    # tanh(z) = 2 sigmoid(2z) - 1, one exp serves all four gates when the gate columns are
-    # pre-multiplied by -1 (i, f, o) and -2 (c).  Those factors are powers of two, so the scaled
-    # weights are exact and the unscaled ones are kept for the backward pass.
+    # Keras's default pair (tanh, sigmoid) takes a fused path: with sigmoid(z) = (1 + tanh(z/2))/2,
+    # one tanh serves all four gates when the i, f, o columns are pre-multiplied by 1/2 (a power of
+    # two: the scaled weights are exact; the unscaled ones are kept for the backward pass).  NumPy's
+    # float32 tanh is about twice as fast as its exp, and needs no 1/(1 + e) afterwards.
     fused = act is _tanh_ and ract is _sigmoid_
 
     # Gate columns reordered once to (i, f, o, c): one sigmoid block, one tanh block per step.
-    # The bias rides along as one more input row: [x_t, 1] @ [kernel; bias].
-    Wa = _swap_co(np.concatenate([kernel, bias[None, :]]).astype(dtype, copy=False), H)
-    Wr = np.ascontiguousarray(_swap_co(recurrent_kernel.astype(dtype, copy=False), H))
+    # Each step is one matmul [x_t, 1, h_{t-1}] @ [kernel; bias; recurrent_kernel]: the inputs,
+    # the bias (a column of ones) and the previous hidden state sit side by side in one buffer,
+    # and each step writes its h_t into the next step's row.
+    K = D + 1 + H
+    W = _swap_co(np.concatenate([kernel, bias[None, :], recurrent_kernel]).astype(dtype,
+                                                                                 copy=False), H)
     if fused:
-        scale = np.concatenate([np.full(H3, -1, dtype), np.full(H, -2, dtype)])
-        Wa_step, Wr_step = Wa * scale, Wr * scale
+        W_step = W * np.concatenate([np.full(H3, 0.5, dtype), np.ones(H, dtype)])
     else:
-        Wa_step, Wr_step = Wa, Wr
-    xa = np.empty((T, N, D + 1), dtype)      # time-major inputs with a ones column
-    xa[..., :D] = x.transpose(1, 0, 2)
-    xa[..., D] = 1
+        W_step = W
+    xh = np.empty((T + 1, N, K), dtype)      # xh[t] = [x_t, 1, h_{t-1}]; xh[T] holds only h_T
+    xh[:T, :, :D] = x.transpose(1, 0, 2)
+    xh[T, :, :D + 1] = 0
+    xh[:T, :, D] = 1
+    hs = xh[..., D + 1:]                     # hs[0] = h0, hs[t + 1] = h_t (a view)
+    hs[0] = h0
     z = np.empty((T, N, 4 * H), dtype)       # pre-activations, then (in place) the gates
-    hs = np.empty((T + 1, N, H), dtype)      # hs[0] = h0, hs[t + 1] = h_t
     cs = np.empty((T + 1, N, H), dtype)      # cs[0] = c0, cs[t + 1] = c_t
-    hs[0] = 0 if h0 is None else h0
-    cs[0] = 0 if c0 is None else c0
+    cs[0] = c0
     act_c = np.empty((T, N, H), dtype)       # activation(c_t)
 
     def rows(a, b):
         n = b - a
-        # The input projection of all T steps is one matmul: (T, n, D+1) @ (D+1, 4H).
-        np.matmul(xa[:, a:b], Wa_step, out=z[:, a:b])
-        rec, ig = np.empty((n, 4 * H), dtype), np.empty((n, H), dtype)
-        # Each step adds h_{t-1} @ recurrent_kernel and applies the activations in place, so
-        # z[t] becomes the step's gates (i, f, o, g).
+        ig = np.empty((n, H), dtype)
+        # Each step computes its pre-activations in one matmul and applies the activations in
+        # place, so z[t] becomes the step's gates (i, f, o, g).
         with np.errstate(over="ignore", under="ignore"):   # e^-z -> inf: sigmoid 0, exactly
             for t in range(T):
                 g = z[t, a:b]
-                np.matmul(hs[t, a:b], Wr_step, out=rec)
-                g += rec
-                if fused:                                    # g holds -z (i, f, o), -2z (c)
-                    np.exp(g, out=g)
-                    g += 1
-                    np.reciprocal(g, out=g)                  # sigmoid(z), sigmoid(2 z_c)
-                    g[:, H3:] *= 2
-                    g[:, H3:] -= 1                           # tanh(z_c)
+                np.matmul(xh[t, a:b], W_step, out=g)
+                if fused:                                    # g holds z/2 (i, f, o), z (c)
+                    np.tanh(g, out=g)                        # tanh(z/2), tanh(z_c)
+                    sig = g[:, :H3]
+                    sig *= 0.5
+                    sig += 0.5                               # sigmoid(z) = (1 + tanh(z/2)) / 2
                 else:
                     ract(g[:, :H3], out=g[:, :H3])           # i, f, o
                     act(g[:, H3:], out=g[:, H3:])            # g (candidate cell)
@@ -203,20 +205,12 @@ def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_e
                 np.multiply(g[:, H:H2], cs[t, a:b], out=c)   # c = f * c_{t-1}
                 np.multiply(g[:, :H], g[:, H3:], out=ig)     #   + i * g
                 c += ig
-                if fused:                                    # tanh(c) = 2 sigmoid(2c) - 1
-                    np.multiply(c, -2, out=ac)
-                    np.exp(ac, out=ac)
-                    ac += 1
-                    np.reciprocal(ac, out=ac)
-                    ac *= 2
-                    ac -= 1
-                else:
-                    act(c, out=ac)
+                act(c, out=ac)
                 np.multiply(g[:, H2:H3], ac, out=hs[t + 1, a:b])   # h = o * activation(c)
 
     _parallel(rows, _blocks(N, k))
     cache = {
-        "xa": xa, "Wa": Wa, "Wr": Wr, "hs": hs, "cs": cs, "gates": z, "act_c": act_c,
+        "xh": xh, "W": W, "cs": cs, "gates": z, "act_c": act_c,
         "act_d": act_d, "ract_d": ract_d, "shape": (N, T, D, H), "dtype": dtype, "path": "fast",
     }
     return hs[1:].transpose(1, 0, 2), hs[T], cs[T], cache
@@ -226,10 +220,11 @@ def _backward(dh_seq, cache, dh_last, dc_last, k):
     N, T, D, H = cache["shape"]
     H2, H3 = 2 * H, 3 * H
     dtype = cache["dtype"]
-    xa, hs, cs, gates, act_c = (cache[n] for n in ("xa", "hs", "cs", "gates", "act_c"))
+    xh, cs, gates, act_c = (cache[n] for n in ("xh", "cs", "gates", "act_c"))
     act_d, ract_d = cache["act_d"], cache["ract_d"]
-    WrT = np.ascontiguousarray(cache["Wr"].T)                       # (4H, H)
-    WkT = np.ascontiguousarray(cache["Wa"][:D].T)                   # (4H, D)
+    K = D + 1 + H
+    WrT = np.ascontiguousarray(cache["W"][D + 1:].T)                # (4H, H)
+    WkT = np.ascontiguousarray(cache["W"][:D].T)                    # (4H, D)
     dseq = None if dh_seq is None else np.asarray(dh_seq, dtype).transpose(1, 0, 2)
 
     dz = np.empty((T, N, 4 * H), dtype)     # dL/d(pre-activations), columns (i, f, o, c)
@@ -262,27 +257,26 @@ def _backward(dh_seq, cache, dh_last, dc_last, k):
 
     _parallel(rows, _blocks(N, k))
 
-    # Weight gradients and dx: matmuls over all steps, split into time blocks.  The ones column
-    # of xa turns the bias gradient (the sum over steps and samples) into the last row of dWa.
+    # Weight gradients and dx: matmuls over all steps, split into time blocks.  xh[t] holds
+    # [x_t, 1, h_{t-1}], so one product gives the kernel, bias (the ones column: the sum over
+    # steps and samples) and recurrent-kernel gradients together.
     spans = _blocks(T, k)
-    dWa = np.empty((len(spans), D + 1, 4 * H), dtype)
-    drec = np.empty((len(spans), H, 4 * H), dtype)
+    dW = np.empty((len(spans), K, 4 * H), dtype)
     dx = np.empty((T, N, D), dtype)
 
     def steps(a, b):
         j = spans.index((a, b))
         dz_ = dz[a:b].reshape(-1, 4 * H)
-        np.matmul(xa[a:b].reshape(-1, D + 1).T, dz_, out=dWa[j])
-        np.matmul(hs[a:b].reshape(-1, H).T, dz_, out=drec[j])
+        np.matmul(xh[a:b].reshape(-1, K).T, dz_, out=dW[j])
         np.matmul(dz_, WkT, out=dx[a:b].reshape(-1, D))
 
     _parallel(steps, spans)
-    dWa = _swap_co(dWa.sum(axis=0), H)
+    dW = _swap_co(dW.sum(axis=0), H)
     return {
         "x": dx.transpose(1, 0, 2),
-        "kernel": dWa[:D],
-        "recurrent_kernel": _swap_co(drec.sum(axis=0), H),
-        "bias": dWa[D],
+        "kernel": dW[:D],
+        "recurrent_kernel": dW[D + 1:],
+        "bias": dW[D],
         "h0": dh,
         "c0": dc,
     }

@@ -1,7 +1,7 @@
 """Synthetic periodic signals for a small, honest sequence-classification example (chapter 6).
 
-:func:`synthetic_rhythms` draws noisy sine waves whose frequency falls in one of three bands —
-"slow", "medium", "fast" — at a random phase.  It stands in for the article's 健康监测 example
+:func:`synthetic_rhythms` draws noisy sine waves whose frequency falls in one of three bands
+("slow", "medium", "fast"), at a random phase.  It stands in for the article's 健康监测 example
 (e.g. telling heart-rate ranges apart in a pulse signal) without pretending to be physiological
 data: the bands are in cycles per time step, not beats per minute.
 

@@ -39,7 +39,9 @@ from bookkit.sphinxext.cjk import CJK
 pytestmark = pytest.mark.slow
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-CHAPTER_ENTRIES = [e for e in toc_entries() if e.startswith("chapters/")]
+# Executed chapters (chapters/NN-slug); plain pages (chapters/appendix-*) have no notebook.
+CHAPTER_ENTRIES = [e for e in toc_entries()
+                   if e.startswith("chapters/") and not e.startswith("chapters/appendix-")]
 PAGES = [*toc_entries(), "genindex", "search"]
 
 #: A reader's query -> the chapter that must be the first result (checked once it is in the toc).

@@ -169,7 +169,10 @@ def test_mlp_backward_matches_finite_differences(seed, sizes, hidden, out, n):
     grads = {k: v.copy() for k, v in net.grads.items()}
     for name in net.params:
         numeric = numerical_gradient_wrt(lambda: net.loss(x, y, "mse"), net.params, name)
-        assert relative_error(grads[name], numeric) < 1e-6, name
+        # Central differences carry ~1e-10 of absolute rounding noise (eps = 1e-6 on an O(1)
+        # loss): a gradient much smaller than that can only be checked absolutely.
+        err = relative_error(grads[name], numeric)
+        assert err < 1e-6 or np.abs(grads[name] - numeric).max() < 1e-9, (name, err)
 
 
 def test_forward_intermediates_of_the_hand_written_2_3_2_network():

@@ -73,7 +73,13 @@ def _init_counts(app: Sphinx, env: Any, docnames: list[str]) -> None:
 
 
 def _collect_counts(app: Sphinx, doctree: nodes.document) -> None:
+    """Count the domain terms of a page; reference pages (``minidl_search_reference_pages``, e.g.
+    the API appendix, which names every function) are left out, so that a reader searching for a
+    concept lands on the chapter that teaches it, not on the list of functions."""
     env = app.env
+    if env.docname in app.config.minidl_search_reference_pages:
+        env.minidl_term_counts.pop(env.docname, None)
+        return
     env.minidl_term_counts[env.docname] = count_terms(_page_text(doctree))
 
 
@@ -198,6 +204,7 @@ class CollapseLongOutputs(SphinxPostTransform):
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("minidl_collapse_output_lines", 30, "env", [int])
+    app.add_config_value("minidl_search_reference_pages", [], "env", [list])
     app.add_search_language(BookChineseSearch)
     app.add_transform(JoinCjkLineBreaks)
     app.connect("env-before-read-docs", _init_counts)
