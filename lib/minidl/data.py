@@ -1,53 +1,67 @@
-"""Handwritten digits as sequences, offline first (chapter 5).
+"""MNIST, read from the IDX files that ship with the book, as sequences of pixel rows (chapter 5).
 
-The article trains an LSTM on MNIST, reading each 28×28 image row by row: 28 time steps of 28
-features.  MNIST is downloaded by ``keras.datasets.mnist.load_data()`` on first use; a machine
-without network (like the one that builds this book) cannot do that.  :func:`load_digit_sequences`
-therefore has two sources with the same interface:
+The article loads MNIST with ``tf.keras.datasets.mnist.load_data()``, which downloads a file on
+first use.  The machines that build and test this book have no network, so the four original IDX
+files (LeCun et al. 1998; CC BY-SA 3.0) ship with the book in ``data/mnist/`` (see its README).
 
-- ``"mnist"``: MNIST through ``keras.datasets.mnist.load_data()`` when its file is cached
-  (``~/.keras/datasets/mnist.npz``, or ``$KERAS_HOME/datasets``) or the download host answers
-  within a few seconds; or an explicit ``path`` to a file in that format.  28 steps × 28 features,
-  pixels divided by 255.  60,000 training and 10,000 test images.
-- ``"digits"``: scikit-learn's bundled 8×8 handwritten digits (1,797 images, no network needed),
-  8 steps × 8 features, pixels divided by 16 (their maximum).
-- ``"auto"`` (default): MNIST if available, otherwise digits, with a one-line notice.
-
-Either way the result has three disjoint parts: training, validation (for choosing epochs and
-hyperparameters) and test (touched once, at the end).  The article validated on its test set; here
-the validation part is cut from the training data with an explicit seed.
+- :func:`read_idx` parses one gzipped IDX file (the format of MNIST's distribution: a big-endian
+  header giving the type and the shape, then the values row-major) into a NumPy array.
+- :func:`load_mnist` reads all four files, checks the SHA-256 of each decompressed file against
+  :data:`MNIST_FILES` and returns the original uint8 arrays: 60,000 training and 10,000 test
+  images of 28×28 pixels (0–255) and their labels 0–9.  A missing or corrupt file raises an error
+  that names the file.
+- :func:`load_digit_sequences` is what chapter 5 uses: each image becomes a sequence of 28 time
+  steps (its rows) of 28 features (the pixels of a row), scaled to [0, 1] by dividing by 255, as
+  float32.  A validation part is cut from the 60,000 training images by a seeded shuffle (the
+  article validated on its test set); the 10,000 test images are returned untouched, in their
+  original order.
 
 Arrays are batch-first: ``x: (N, T, D)`` float32 in [0, 1], ``y: (N,)`` int64 labels 0–9.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
+import gzip
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from minidl.evaluation import train_val_test_split
+__all__ = ["DigitSequences", "MNIST_DIR", "MNIST_FILES", "load_digit_sequences", "load_mnist",
+           "read_idx"]
 
-__all__ = ["DigitSequences", "load_digit_sequences", "mnist_cache_path", "MNIST_HOST"]
+#: The directory that holds the four files (``data/mnist/`` at the repository root).
+MNIST_DIR = Path(__file__).resolve().parents[2] / "data" / "mnist"
 
-#: Host that ``keras.datasets.mnist.load_data()`` downloads from.
-MNIST_HOST = "storage.googleapis.com"
-SOURCES = ("auto", "mnist", "digits")
+#: part -> (file name without ``.gz``, SHA-256 of the decompressed file, shape of its array).
+MNIST_FILES = {
+    "train_images": ("train-images-idx3-ubyte",
+                     "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+                     (60000, 28, 28)),
+    "train_labels": ("train-labels-idx1-ubyte",
+                     "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+                     (60000,)),
+    "test_images": ("t10k-images-idx3-ubyte",
+                    "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+                    (10000, 28, 28)),
+    "test_labels": ("t10k-labels-idx1-ubyte",
+                    "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+                    (10000,)),
+}
+
+# IDX type codes (the third byte of the magic number) -> big-endian NumPy dtype.
+_IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
 @dataclass(frozen=True)
 class DigitSequences:
-    """Train / validation / test parts of a digit data set, and what they are.
+    """Train / validation / test parts of MNIST as row sequences, and what they are.
 
     ``train``, ``validation``, ``test``: ``(x, y)`` with x (N, T, D) float32 and y (N,) int64.
-    ``info``: a dict with ``source`` (``"mnist"`` or ``"digits"``), ``origin`` (file or loader),
-    ``steps`` T, ``features`` D, ``classes``, ``pixel_max`` (the divisor), ``scaling`` (a
-    formula), ``shapes`` and ``counts`` per part, ``seed``, and ``notice`` (why ``"auto"`` fell
-    back, or None).
+    ``info``: a dict with ``source`` (``"mnist"``), ``origin`` (the directory read), ``steps`` T,
+    ``features`` D, ``classes``, ``pixel_max`` (the divisor), ``scaling`` (a formula), ``dtype``,
+    ``shapes`` and ``counts`` per part, ``seed`` and ``sha256`` (file name -> checksum verified).
     """
 
     train: tuple[np.ndarray, np.ndarray]
@@ -63,152 +77,155 @@ class DigitSequences:
                 f"train {c['train']}, validation {c['validation']}, test {c['test']}")
 
 
-def mnist_cache_path() -> Path:
-    """Where ``keras.datasets.mnist.load_data()`` caches its file (``$KERAS_HOME`` or ~/.keras)."""
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    return Path(home) / "datasets" / "mnist.npz"
+def _parse_idx(raw: bytes, name: str) -> np.ndarray:
+    """The array stored in the (decompressed) IDX bytes ``raw``; ``name`` is used in errors."""
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in _IDX_TYPES:
+        raise ValueError(f"{name} is not an IDX file (magic number {raw[:4].hex() or 'missing'})")
+    dtype, ndim = np.dtype(_IDX_TYPES[raw[2]]), raw[3]
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise ValueError(f"{name}: truncated IDX header ({len(raw)} bytes, {ndim} dimensions)")
+    shape = tuple(int(s) for s in np.frombuffer(raw, ">u4", count=ndim, offset=4))
+    expected = header + dtype.itemsize * int(np.prod(shape, dtype=np.int64))
+    if len(raw) != expected:
+        raise ValueError(f"{name}: IDX header says shape {shape} ({expected} bytes) but the file "
+                         f"has {len(raw)} bytes")
+    return np.frombuffer(raw, dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
 
 
-def _reachable(host: str, port: int = 443, timeout: float = 3.0) -> bool:
-    """True if a TCP connection to ``host:port`` opens within ``timeout`` seconds (DNS included)."""
-    result: list[bool] = []
-
-    def probe():
-        try:
-            socket.create_connection((host, port), timeout=timeout).close()
-            result.append(True)
-        except OSError:
-            result.append(False)
-
-    t = threading.Thread(target=probe, daemon=True)
-    t.start()
-    t.join(timeout)
-    return bool(result and result[0])
-
-
-def _check_images(name, x, y):
-    x, y = np.asarray(x), np.asarray(y)
-    if x.ndim != 3:
-        raise ValueError(f"{name}: images must be (N, rows, cols), got shape {x.shape}")
-    if y.shape != (x.shape[0],):
-        raise ValueError(f"{name}: labels must be (N,) = ({x.shape[0]},), got shape {y.shape}")
-    if y.size and (y.min() < 0 or y.max() > 9):
-        raise ValueError(f"{name}: labels must be digits 0-9, got range {y.min()}..{y.max()}")
-    return x, y
-
-
-def _read_mnist_npz(path):
-    """``(x_train, y_train), (x_test, y_test)`` from a file in Keras's mnist.npz format."""
-    with np.load(path, allow_pickle=False) as f:
-        missing = {"x_train", "y_train", "x_test", "y_test"} - set(f.files)
-        if missing:
-            raise ValueError(f"{path} is not an mnist.npz file: missing arrays {sorted(missing)}")
-        return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
-
-
-def _load_mnist(path, timeout):
-    """Return ``((x_train, y_train), (x_test, y_test), origin)`` or raise FileNotFoundError."""
-    if path is not None:
-        path = Path(path)
-        if not path.is_file():
-            raise FileNotFoundError(f"no MNIST file at {path}")
-        return (*_read_mnist_npz(path), str(path))
-    cached = mnist_cache_path()
-    if not cached.is_file() and not _reachable(MNIST_HOST, timeout=timeout):
-        raise FileNotFoundError(f"not cached, and {MNIST_HOST} does not answer")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import keras
-
-    train, test = keras.datasets.mnist.load_data()
-    return train, test, "keras.datasets.mnist.load_data()"
-
-
-def load_digit_sequences(source: str = "auto", *, path=None, validation_fraction: float = 0.1,
-                         test_fraction: float = 0.2, seed: int = 0, timeout: float = 3.0,
-                         verbose: bool = True) -> DigitSequences:
-    """Load handwritten digits as sequences of pixel rows, split into train/validation/test.
+def read_idx(path) -> np.ndarray:
+    """Read one IDX file (gzipped if its name ends in ``.gz``) into an array of its shape.
 
     Parameters
     ----------
-    source: ``"auto"``, ``"mnist"`` or ``"digits"`` (see the module docstring).
-    path: an ``mnist.npz`` file (arrays ``x_train``, ``y_train``, ``x_test``, ``y_test``, images
-        (N, rows, cols) with pixels 0–255) to use instead of Keras's cache; implies MNIST.
-    validation_fraction: share of the training images held out for validation, in (0, 1).
-    test_fraction: share of all images used as test set — digits only (MNIST has its own
-        10,000-image test set).
-    seed: seeds the shuffle that cuts the validation (and, for digits, test) part.
-    timeout: seconds to wait for the MNIST download host before giving up.
-    verbose: print the one-line notice when ``"auto"`` falls back to digits.
+    path
+        the file, e.g. ``data/mnist/t10k-labels-idx1-ubyte.gz``.
 
     Returns
     -------
-    :class:`DigitSequences` — x: (N, T, D) float32 in [0, 1] (one image row per step),
-    y: (N,) int64.
+    numpy.ndarray
+        the values, in the shape and type the IDX header gives (native byte order).
 
-    Raises ``ValueError`` for an unknown source or fractions outside (0, 1), and
-    ``FileNotFoundError`` when ``source="mnist"`` and MNIST is neither cached nor reachable.
+    Raises
+    ------
+    FileNotFoundError
+        if the file is missing.
+    ValueError
+        if it is not valid IDX (the message names the file).
     """
-    if source not in SOURCES:
-        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
-    if source == "digits" and path is not None:
-        raise ValueError(f"path={str(path)!r} is an MNIST file, but source='digits'")
-    for name, frac in (("validation_fraction", validation_fraction),
-                       ("test_fraction", test_fraction)):
-        if not 0 < frac < 1:
-            raise ValueError(f"{name} must be in (0, 1), got {frac!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no IDX file at {path}")
+    return _parse_idx(_read_bytes(path), path.name)
+
+
+def _read_bytes(path: Path) -> bytes:
+    if path.suffix != ".gz":
+        return path.read_bytes()
+    try:
+        with gzip.open(path, "rb") as f:
+            return f.read()
+    except (OSError, EOFError) as exc:
+        raise ValueError(f"{path.name} is not a readable gzip file ({exc}); copy it again from "
+                         "MNIST's distribution (see data/mnist/README.md)") from None
+
+
+def load_mnist(data_dir=None):
+    """The four MNIST files as the original arrays: ``(x_train, y_train), (x_test, y_test)``.
+
+    Each decompressed file must have the SHA-256 listed in :data:`MNIST_FILES`.
+
+    Parameters
+    ----------
+    data_dir
+        directory holding ``train-images-idx3-ubyte.gz`` and the three others (default
+        :data:`MNIST_DIR`, the book's ``data/mnist/``).
+
+    Returns
+    -------
+    tuple
+        ``((x_train, y_train), (x_test, y_test))``, uint8 arrays x_train (60000, 28, 28),
+        y_train (60000,), x_test (10000, 28, 28), y_test (10000,).
+
+    Raises
+    ------
+    FileNotFoundError
+        naming a missing file.
+    ValueError
+        naming a corrupt file (wrong checksum, not gzip, not IDX).
+    """
+    data_dir = MNIST_DIR if data_dir is None else Path(data_dir)
+    arrays = {}
+    for part, (name, sha256, shape) in MNIST_FILES.items():
+        path = data_dir / f"{name}.gz"
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"MNIST file {name}.gz is missing from {data_dir}; the book ships it in "
+                "data/mnist/ (see data/mnist/README.md for its source and checksums)")
+        raw = _read_bytes(path)
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != sha256:
+            raise ValueError(f"MNIST file {name}.gz in {data_dir} is corrupt: the SHA-256 of its "
+                             f"{len(raw)} decompressed bytes is {digest}, expected {sha256}")
+        arrays[part] = _parse_idx(raw, f"{name}.gz")
+        if arrays[part].shape != shape or arrays[part].dtype != np.uint8:
+            raise ValueError(f"MNIST file {name}.gz holds {arrays[part].dtype} {arrays[part].shape}"
+                             f", expected uint8 {shape}")
+    return ((arrays["train_images"], arrays["train_labels"]),
+            (arrays["test_images"], arrays["test_labels"]))
+
+
+def load_digit_sequences(*, validation_size: int = 6000, seed: int = 0,
+                         data_dir=None) -> DigitSequences:
+    """MNIST as sequences of pixel rows, with a seeded validation part cut from the training set.
+
+    Parameters
+    ----------
+    validation_size
+        training images held out for validation, 1 ≤ validation_size < 60000.
+    seed
+        seeds the shuffle that picks the validation images.
+    data_dir
+        where the IDX files are (default :data:`MNIST_DIR`).
+
+    Returns
+    -------
+    DigitSequences
+        x: (N, 28, 28) float32, pixel / 255 (one image row per step), y: (N,) int64.  train:
+        60000 − validation_size images, validation: validation_size, test: the 10,000 test
+        images in their original order.
+
+    Raises
+    ------
+    TypeError
+        if ``validation_size`` or ``seed`` is not an integer.
+    ValueError
+        for a ``validation_size`` or ``seed`` out of range, and (from :func:`load_mnist`) for a
+        corrupt file; ``FileNotFoundError`` for a missing one.
+    """
+    for name, value in (("validation_size", validation_size), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    rng = np.random.default_rng(seed)
-    notice = None
-
-    if source in ("auto", "mnist") or path is not None:
-        try:
-            (x_tr, y_tr), (x_te, y_te), origin = _load_mnist(path, timeout)
-        except FileNotFoundError as exc:
-            if source == "mnist" or path is not None:
-                raise FileNotFoundError(
-                    f"MNIST unavailable: {exc} (cache: {mnist_cache_path()}); pass path= to an "
-                    "mnist.npz file, or use source='digits' (scikit-learn's bundled 8x8 "
-                    "digits)") from None
-            notice = (f"MNIST unavailable ({exc}); using scikit-learn's 8x8 digits "
-                      "(8 steps x 8 features) instead.")
-        else:
-            x_tr, y_tr = _check_images("x_train/y_train", x_tr, y_tr)
-            x_te, y_te = _check_images("x_test/y_test", x_te, y_te)
-            n_val = max(1, round(validation_fraction * len(x_tr)))
-            if n_val >= len(x_tr):
-                raise ValueError(f"validation_fraction {validation_fraction} leaves no training "
-                                 f"images out of {len(x_tr)}")
-            order = rng.permutation(len(x_tr))
-            val, tr = order[:n_val], order[n_val:]
-            parts = {"train": (x_tr[tr], y_tr[tr]), "validation": (x_tr[val], y_tr[val]),
-                     "test": (x_te, y_te)}
-            return _package(parts, "mnist", origin, 255.0, seed, None)
-
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
-    images, labels = digits.images, digits.target              # (1797, 8, 8), values 0..16
-    x_tr, y_tr, x_val, y_val, x_te, y_te = train_val_test_split(
-        images, labels, val_size=validation_fraction * (1 - test_fraction),
-        test_size=test_fraction, rng=rng)
-    parts = {"train": (x_tr, y_tr), "validation": (x_val, y_val), "test": (x_te, y_te)}
-    if notice and verbose:
-        print(notice)
-    return _package(parts, "digits", "sklearn.datasets.load_digits()", 16.0, seed, notice)
-
-
-def _package(parts, source, origin, pixel_max, seed, notice):
-    out = {}
-    for name, (x, y) in parts.items():
-        out[name] = ((np.asarray(x, np.float32) / np.float32(pixel_max)).astype(np.float32),
-                     np.asarray(y, np.int64))
-    steps, features = out["train"][0].shape[1:]
+    n_train = MNIST_FILES["train_labels"][2][0]
+    if not 1 <= validation_size < n_train:
+        raise ValueError(f"validation_size must be in [1, {n_train}), got {validation_size} "
+                         f"(MNIST has {n_train} training images)")
+    (x_tr, y_tr), (x_te, y_te) = load_mnist(data_dir)
+    order = np.random.default_rng(seed).permutation(len(x_tr))
+    val, tr = order[:validation_size], order[validation_size:]
+    parts = {"train": (x_tr[tr], y_tr[tr]), "validation": (x_tr[val], y_tr[val]),
+             "test": (x_te, y_te)}
+    pixel_max = 255.0
+    # As the article: divide by 255.0 (float64), then store as float32.
+    out = {name: ((x / pixel_max).astype(np.float32), y.astype(np.int64))
+           for name, (x, y) in parts.items()}
     info = {
-        "source": source,
-        "origin": origin,
-        "steps": int(steps),
-        "features": int(features),
+        "source": "mnist",
+        "origin": str(MNIST_DIR if data_dir is None else Path(data_dir)),
+        "steps": int(x_tr.shape[1]),
+        "features": int(x_tr.shape[2]),
         "classes": 10,
         "pixel_max": pixel_max,
         "scaling": f"x / {pixel_max:g}",
@@ -216,6 +233,6 @@ def _package(parts, source, origin, pixel_max, seed, notice):
         "shapes": {k: tuple(int(s) for s in v[0].shape) for k, v in out.items()},
         "counts": {k: int(v[0].shape[0]) for k, v in out.items()},
         "seed": int(seed),
-        "notice": notice,
+        "sha256": {f"{name}.gz": sha for name, sha, _ in MNIST_FILES.values()},
     }
     return DigitSequences(out["train"], out["validation"], out["test"], info)

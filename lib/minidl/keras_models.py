@@ -20,6 +20,7 @@ import os
 
 import numpy as np
 
+from minidl._checks import check_choice
 from minidl.activations import get as _get_activation
 from minidl.layers import dense_forward
 from minidl.lstm import lstm_forward
@@ -62,7 +63,7 @@ def article_model(features: int = 28):
 
 def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: int = 10, *,
                     units: int = 128, layers: int = 1, learning_rate: float = 1e-3,
-                    dropout: float = 0.0, strategy=None):
+                    dropout: float = 0.0, activation: str = "tanh", strategy=None):
     """The corrected sequence classifier: LSTM(tanh) layers, then ``Dense(num_classes)`` logits.
 
     Parameters
@@ -79,6 +80,9 @@ def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: i
         fraction of each LSTM layer's inputs dropped while training (Keras's ``dropout``;
         unlike ``recurrent_dropout`` it keeps the layer eligible for cuDNN).  No effect on
         ``predict``.
+    activation
+        the LSTM layers' ``activation`` (``"tanh"``: Keras's default and the corrected model's;
+        chapter 5 also builds ``"relu"`` stacks to time the activation alone).
     strategy
         a ``tf.distribute.Strategy`` (e.g. ``MirroredStrategy``) or None; when given, the
         model is built and compiled in ``strategy.scope()``, so ``fit`` splits each batch across
@@ -98,6 +102,7 @@ def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: i
     layers = _check_positive_int("layers", layers)
     if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
         raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
+    check_choice(activation, "activation", ("tanh", "relu", "sigmoid", "linear"))
     keras = _keras()
     if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule) and not (
             isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool)
@@ -108,7 +113,7 @@ def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: i
     def build():
         stack = [keras.Input(shape=(steps, features))]
         for i in range(layers):
-            stack.append(keras.layers.LSTM(units, dropout=dropout,
+            stack.append(keras.layers.LSTM(units, activation=activation, dropout=dropout,
                                            return_sequences=i < layers - 1))
         stack.append(keras.layers.Dense(num_classes))
         model = keras.Sequential(stack)

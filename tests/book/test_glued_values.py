@@ -32,7 +32,7 @@ from bookfiles import CHAPTERS, glue_records
 
 HERE = Path(__file__).parent / "independent"
 # The chapters whose numbers are computed rather than cited: each must have a module.
-REQUIRED: tuple[str, ...] = ("03-algorithms", "04-math")
+REQUIRED: tuple[str, ...] = ("03-algorithms", "04-math", "05-lstm-mnist")
 
 
 def _load(path: Path):

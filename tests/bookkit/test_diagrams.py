@@ -1,5 +1,5 @@
 """bookkit.diagrams: the computational graph of chapter 4 draws what it is given, and refuses
-graphs it cannot draw."""
+graphs it cannot draw; chapter 5's LSTM cell shows every symbol of its equations."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from bookkit.diagrams import GraphNode, computational_graph, two_layer_network_graph  # noqa: E402
+from bookkit.diagrams import (  # noqa: E402
+    GraphNode,
+    computational_graph,
+    lstm_cell_diagram,
+    two_layer_network_graph,
+)
 
 
 def _texts(fig):
@@ -60,3 +65,25 @@ def test_bad_graphs_raise_value_errors_that_name_the_problem(nodes, edges, messa
 def test_two_layer_graph_rejects_unknown_node_names():
     with pytest.raises(ValueError, match=r"grads has keys \['W3'\]"):
         two_layer_network_graph({}, {"W3": "0"})
+
+
+def test_lstm_cell_shows_states_gates_and_the_shared_linear_step():
+    fig = lstm_cell_diagram()
+    texts = " ".join(_texts(fig))
+    for symbol in ("$C_{t-1}$", "$C_t$", "$H_{t-1}$", "$H_t$", "$X_t$",
+                   "$Z_t = X_t W + H_{t-1} U + b$", "$F_t$", "$I_t$", "$G_t$", "$O_t$"):
+        assert symbol in texts, symbol
+    # Three sigmoid gates, and the activation twice: the candidate and phi(C_t).
+    assert _texts(fig).count(r"$\sigma$") == 3 and _texts(fig).count(r"$\phi$") == 2
+    # Operations: forget ⊙, input ⊙, output ⊙ and one +.
+    assert _texts(fig).count(r"$\odot$") == 3 and _texts(fig).count("$+$") == 1
+    plt.close(fig)
+
+
+def test_lstm_cell_names_the_activation_it_is_given_and_draws_into_an_axes():
+    fig, ax = plt.subplots()
+    assert lstm_cell_diagram(ax=ax, activation=r"\tanh") is fig
+    assert _texts(fig).count(r"$\tanh$") == 2
+    plt.close(fig)
+    with pytest.raises(ValueError, match="activation must be a non-empty mathtext string"):
+        lstm_cell_diagram(activation="")

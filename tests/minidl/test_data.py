@@ -1,148 +1,144 @@
-"""minidl.data: digit images as row sequences — offline digits, MNIST from a file in Keras's
-format (a small synthetic mnist.npz here), the "auto" fallback, and deterministic, disjoint
-train/validation/test splits."""
+"""minidl.data: MNIST read from the shipped IDX files -- the facts that identify the real MNIST
+(data/mnist/README.md), checksums, clear errors for missing or corrupt files, and the row-sequence
+split chapter 5 uses."""
 
 from __future__ import annotations
+
+import gzip
+import re
+import shutil
+import struct
 
 import numpy as np
 import pytest
 
-from minidl import data as data_module
-from minidl.data import load_digit_sequences
+from minidl.data import MNIST_DIR, MNIST_FILES, load_digit_sequences, load_mnist, read_idx
 
 
-def write_fake_mnist(path, n_train=120, n_test=40, size=28, seed=0):
-    """A file in the format of keras.datasets.mnist (uint8 images 0..255, uint8 labels)."""
-    rng = np.random.default_rng(seed)
-    arrays = {
-        "x_train": rng.integers(0, 256, (n_train, size, size), dtype=np.uint8),
-        "y_train": rng.integers(0, 10, n_train).astype(np.uint8),
-        "x_test": rng.integers(0, 256, (n_test, size, size), dtype=np.uint8),
-        "y_test": rng.integers(0, 10, n_test).astype(np.uint8),
-    }
-    np.savez(path, **arrays)
-    return arrays
+@pytest.fixture(scope="module")
+def mnist():
+    return load_mnist()
 
 
-@pytest.fixture
-def offline(monkeypatch, tmp_path):
-    """No cached MNIST (an empty KERAS_HOME) and no network."""
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
-    monkeypatch.setattr(data_module, "_reachable", lambda *a, **k: False)
+@pytest.fixture(scope="module")
+def sequences():
+    return load_digit_sequences(seed=0)
 
 
-def test_digits_are_8_steps_of_8_features_scaled_to_unit_interval():
-    d = load_digit_sequences("digits")
-    info = d.info
-    assert (info["source"], info["steps"], info["features"], info["pixel_max"]) == \
-        ("digits", 8, 8, 16.0)
-    assert info["scaling"] == "x / 16" and info["notice"] is None
-    total = 0
-    for name, (x, y) in zip(("train", "validation", "test"), (d.train, d.validation, d.test),
-                            strict=True):
-        assert x.dtype == np.float32 and y.dtype == np.int64
-        assert x.shape == (len(y), 8, 8) == info["shapes"][name]
-        assert info["counts"][name] == len(y)
-        assert 0 <= x.min() and x.max() <= 1 and set(np.unique(y)) <= set(range(10))
-        total += len(y)
-    assert total == 1797
-    assert info["counts"]["test"] == round(0.2 * 1797)
-    assert d.summary() == (f"digits: 8 steps x 8 features, train {info['counts']['train']}, "
-                           f"validation {info['counts']['validation']}, test "
-                           f"{info['counts']['test']}")
+def test_mnist_has_60000_training_and_10000_test_images_of_28x28_uint8(mnist):
+    (x, y), (xt, yt) = mnist
+    assert x.shape == (60000, 28, 28) and y.shape == (60000,)
+    assert xt.shape == (10000, 28, 28) and yt.shape == (10000,)
+    assert {a.dtype for a in (x, y, xt, yt)} == {np.dtype(np.uint8)}
+    assert x.min() == 0 and x.max() == 255 and set(np.unique(y)) == set(range(10))
 
 
-def test_digit_splits_are_disjoint_and_cover_every_image():
-    from sklearn.datasets import load_digits
-
-    d = load_digit_sequences("digits", seed=3)
-    raw = load_digits()   # its 1,797 images are all different, so images identify samples
-    everything = {(img.tobytes(), int(t)) for img, t in
-                  zip((raw.images / np.float32(16)).astype(np.float32), raw.target, strict=True)}
-    assert len(everything) == 1797
-    parts = [{(x.tobytes(), int(t)) for x, t in zip(*p, strict=True)}
-             for p in (d.train, d.validation, d.test)]
-    assert sum(len(p) for p in parts) == 1797
-    assert parts[0] | parts[1] | parts[2] == everything
+def test_mnist_matches_the_provenance_facts(mnist):
+    """data/mnist/README.md (from the provenance record): labels, counts, mean pixel."""
+    (x, y), (_, yt) = mnist
+    assert y[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    assert np.bincount(y, minlength=10).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918,
+                                                     6265, 5851, 5949]
+    assert np.bincount(yt, minlength=10).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028,
+                                                      974, 1009]
+    assert round(float(x.mean(dtype=np.float64)), 4) == 33.3184
 
 
-def test_splits_depend_on_the_seed_only():
-    a, b = load_digit_sequences("digits", seed=1), load_digit_sequences("digits", seed=1)
-    c = load_digit_sequences("digits", seed=2)
-    np.testing.assert_array_equal(a.test[0], b.test[0])
-    np.testing.assert_array_equal(a.train[1], b.train[1])
-    assert not np.array_equal(a.test[1], c.test[1])
+def test_readme_lists_the_checksums_the_loader_checks():
+    readme = (MNIST_DIR / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"\| `([a-z0-9-]+)\.gz` \| \d+ \| `([0-9a-f]{64})` \|", readme))
+    assert rows == {name: sha for name, sha, _ in MNIST_FILES.values()}
+    assert "CC BY-SA 3.0" in readme and "lecun1998gradient" in readme
 
 
-def test_mnist_file_is_parsed_scaled_and_split(tmp_path):
-    path = tmp_path / "mnist.npz"
-    raw = write_fake_mnist(path, n_train=120, n_test=40)
-    d = load_digit_sequences(path=path, validation_fraction=0.25, seed=0)
+def test_read_idx_parses_header_shape_and_big_endian_values(tmp_path):
+    values = np.array([[1, -2, 300], [4, 5, -70000]], dtype=">i4")
+    path = tmp_path / "small-idx2-int.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(bytes([0, 0, 0x0C, 2]) + struct.pack(">II", 2, 3) + values.tobytes())
+    got = read_idx(path)
+    assert got.shape == (2, 3) and got.dtype.byteorder in "=|<"
+    np.testing.assert_array_equal(got, values)
+
+
+def test_read_idx_rejects_wrong_magic_and_truncated_files(tmp_path):
+    bad = tmp_path / "bad.idx"
+    bad.write_bytes(b"PK\x03\x04rest")
+    with pytest.raises(ValueError, match=r"bad.idx is not an IDX file \(magic number 504b0304\)"):
+        read_idx(bad)
+    short = tmp_path / "short.idx"
+    short.write_bytes(bytes([0, 0, 8, 1]) + struct.pack(">I", 5) + b"\x01\x02")
+    with pytest.raises(ValueError, match=r"short.idx: IDX header says shape \(5,\) \(13 bytes\) "
+                                         r"but the file has 10 bytes"):
+        read_idx(short)
+    with pytest.raises(FileNotFoundError, match="no IDX file at"):
+        read_idx(tmp_path / "absent.gz")
+
+
+def _copy_mnist(tmp_path):
+    target = tmp_path / "mnist"
+    target.mkdir()
+    for name, _, _ in MNIST_FILES.values():
+        shutil.copy(MNIST_DIR / f"{name}.gz", target / f"{name}.gz")
+    return target
+
+
+def test_missing_file_is_named(tmp_path):
+    target = _copy_mnist(tmp_path)
+    (target / "t10k-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(FileNotFoundError, match=r"MNIST file t10k-labels-idx1-ubyte.gz is missing "
+                                                r"from .*data/mnist/README.md"):
+        load_mnist(target)
+
+
+def test_corrupt_file_is_named_with_its_checksum(tmp_path):
+    target = _copy_mnist(tmp_path)
+    path = target / "train-labels-idx1-ubyte.gz"
+    raw = bytearray(gzip.decompress(path.read_bytes()))
+    raw[8] = (raw[8] + 1) % 10          # the first label, 5, becomes 6: still valid IDX
+    path.write_bytes(gzip.compress(bytes(raw)))
+    with pytest.raises(ValueError, match=r"MNIST file train-labels-idx1-ubyte.gz in .* is corrupt: "
+                                         r"the SHA-256 of its 60008 decompressed bytes is [0-9a-f]"
+                                         r"{64}, expected 65a50cbb"):
+        load_mnist(target)
+    path.write_bytes(b"not gzip at all")
+    with pytest.raises(ValueError, match=r"train-labels-idx1-ubyte.gz is not a readable gzip file"):
+        load_mnist(target)
+
+
+def test_sequences_are_28_steps_of_28_features_scaled_by_255(sequences, mnist):
+    d, (_, (xt, yt)) = sequences, mnist
     info = d.info
     assert (info["source"], info["steps"], info["features"], info["pixel_max"]) == \
         ("mnist", 28, 28, 255.0)
-    assert info["origin"] == str(path) and info["scaling"] == "x / 255"
-    assert info["counts"] == {"train": 90, "validation": 30, "test": 40}
-    # The official test set is kept as is; validation is cut from the training images.
-    np.testing.assert_array_equal(d.test[0], (raw["x_test"] / np.float32(255)).astype(np.float32))
-    np.testing.assert_array_equal(d.test[1], raw["y_test"])
-    x_all = np.concatenate([d.train[0], d.validation[0]])
-    assert x_all.dtype == np.float32 and x_all.shape == (120, 28, 28)
-    assert sorted(map(bytes, (x_all * 255).round().astype(np.uint8))) == \
-        sorted(map(bytes, raw["x_train"]))
-    again = load_digit_sequences(path=path, validation_fraction=0.25, seed=0)
-    np.testing.assert_array_equal(again.validation[1], d.validation[1])
+    assert info["counts"] == {"train": 54000, "validation": 6000, "test": 10000}
+    for name, (xs, ys) in zip(("train", "validation", "test"), (d.train, d.validation, d.test),
+                              strict=True):
+        assert xs.dtype == np.float32 and ys.dtype == np.int64
+        assert xs.shape == (len(ys), 28, 28) == info["shapes"][name]
+    # The test set is untouched: same images, same order, pixel / 255.0 as the article does it.
+    np.testing.assert_array_equal(d.test[0], (xt / 255.0).astype("float32"))
+    np.testing.assert_array_equal(d.test[1], yt)
+    assert d.summary() == "mnist: 28 steps x 28 features, train 54000, validation 6000, test 10000"
 
 
-def test_auto_falls_back_to_digits_with_a_one_line_notice(offline, capsys):
-    d = load_digit_sequences("auto")
-    out = capsys.readouterr().out
-    assert d.info["source"] == "digits"
-    assert out.count("\n") == 1 and out.startswith("MNIST unavailable")
-    assert "digits" in out and d.info["notice"] == out.strip()
-    load_digit_sequences("auto", verbose=False)
-    assert capsys.readouterr().out == ""
+def test_validation_is_a_seeded_disjoint_part_of_the_training_images(sequences, mnist):
+    d, ((x, y), _) = sequences, mnist
+    order = np.random.default_rng(0).permutation(60000)
+    back = np.concatenate([d.validation[0], d.train[0]]) * 255
+    np.testing.assert_array_equal(np.rint(back).astype(np.uint8), x[order])
+    np.testing.assert_array_equal(np.concatenate([d.validation[1], d.train[1]]), y[order])
+    other = load_digit_sequences(seed=1, validation_size=100)
+    assert other.info["counts"]["validation"] == 100
+    assert not np.array_equal(other.validation[1], d.validation[1][:100])
 
 
-def test_mnist_unavailable_raises_file_not_found(offline, tmp_path):
-    with pytest.raises(FileNotFoundError, match="MNIST unavailable: not cached"):
-        load_digit_sequences("mnist")
-    with pytest.raises(FileNotFoundError, match="no MNIST file at"):
-        load_digit_sequences(path=tmp_path / "missing.npz")
-
-
-def test_unreachable_host_answers_false_quickly():
-    import time
-
-    start = time.perf_counter()
-    assert data_module._reachable("host.invalid", timeout=1.0) is False
-    assert time.perf_counter() - start < 5
-
-
-@pytest.mark.parametrize("kwargs, match", [
-    ({"source": "cifar"}, "source must be one of"),
-    ({"source": "digits", "validation_fraction": 0}, r"validation_fraction must be in \(0, 1\)"),
-    ({"source": "digits", "test_fraction": 1.0}, r"test_fraction must be in \(0, 1\)"),
-    ({"source": "digits", "seed": -1}, "seed must be a non-negative integer"),
-    ({"source": "digits", "path": "mnist.npz"}, "is an MNIST file, but source='digits'"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"validation_size": 0}, ValueError, r"validation_size must be in \[1, 60000\), got 0"),
+    ({"validation_size": 60000}, ValueError, r"validation_size must be in \[1, 60000\)"),
+    ({"seed": -1}, ValueError, "seed must be a non-negative integer"),
+    ({"validation_size": 0.1}, TypeError, "validation_size must be an integer, got float 0.1"),
 ])
-def test_bad_arguments_raise_value_error(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_bad_arguments_raise(kwargs, error, match):
+    with pytest.raises(error, match=match):
         load_digit_sequences(**kwargs)
-
-
-def test_malformed_mnist_files_raise_value_error(tmp_path):
-    bad_keys = tmp_path / "keys.npz"
-    np.savez(bad_keys, x_train=np.zeros((2, 28, 28), np.uint8))
-    with pytest.raises(ValueError, match=r"missing arrays \['x_test', 'y_test', 'y_train'\]"):
-        load_digit_sequences(path=bad_keys)
-    bad_labels = tmp_path / "labels.npz"
-    np.savez(bad_labels, x_train=np.zeros((4, 28, 28), np.uint8), y_train=np.array([0, 1, 2, 12]),
-             x_test=np.zeros((1, 28, 28), np.uint8), y_test=np.array([3]))
-    with pytest.raises(ValueError, match=r"labels must be digits 0-9, got range 0..12"):
-        load_digit_sequences(path=bad_labels)
-    bad_shape = tmp_path / "shape.npz"
-    np.savez(bad_shape, x_train=np.zeros((4, 784), np.uint8), y_train=np.zeros(4, np.uint8),
-             x_test=np.zeros((1, 28, 28), np.uint8), y_test=np.array([3]))
-    with pytest.raises(ValueError, match=r"images must be \(N, rows, cols\), got shape \(4, 784\)"):
-        load_digit_sequences(path=bad_shape)
