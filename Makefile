@@ -66,9 +66,15 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/
 
 # Never called by `make test` (timings are reported, not asserted); the `book` piece runs
-# `make test-lib` and `make test-notebooks` itself.
+# `make test-lib` and `make test-notebooks` itself.  OpenBLAS picks its own kernels here: some
+# machines set OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for old OpenBLAS builds, and they slow a
+# current NumPy (on this project's AMD EPYC: Haswell kernels instead of SkylakeX, the LSTM's
+# step-sized matmuls at about half speed).  Both are unset together for this command only, never
+# in tests, CI or notebooks; BENCH_OPENBLAS_ENV passes the caller's values on, so the results
+# record them beside the kernel that ran, and the `book` piece runs the tests with them.
 bench: $(STAMP)
-	$(PY) benchmarks/run.py $(BENCH_ARGS) $(PIECES)
+	BENCH_OPENBLAS_ENV="$$(env | grep -E '^OPENBLAS_(CORETYPE|L2_SIZE)=' | sort | paste -sd ' ' -)" \
+	  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) benchmarks/run.py $(BENCH_ARGS) $(PIECES)
 
 # ruff, then import-linter's contracts (pyproject.toml): minidl never imports bookkit, Sphinx,
 # jieba or pybtex, and neither package has an import cycle.

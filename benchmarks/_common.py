@@ -39,6 +39,37 @@ class Row:
     extra: dict = field(default_factory=dict)
 
 
+def caller_openblas_env() -> dict[str, str] | None:
+    """The OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE values ``make bench`` unset for the benchmarks.
+
+    The Makefile passes them as ``BENCH_OPENBLAS_ENV="NAME=value ..."`` (empty when the caller
+    had neither); None when the benchmarks were not started by ``make bench``.
+    """
+    text = os.environ.get("BENCH_OPENBLAS_ENV")
+    if text is None:
+        return None
+    return dict(item.split("=", 1) for item in text.split() if "=" in item)
+
+
+def openblas_sentence(machine: dict) -> str:
+    """One sentence on the BLAS kernels that ran and the OpenBLAS variables behind them."""
+    kernel = machine.get("blas_kernel") or "unknown"
+    seen = {k: v for k, v in (machine.get("openblas_env") or {}).items() if v is not None}
+    caller = machine.get("openblas_env_caller")
+
+    def words(env):
+        return " ".join(f"{k}={v}" for k, v in env.items())
+
+    if seen:
+        how = f"set for the benchmarks: {words(seen)}"
+    elif caller:
+        how = (f"chosen by OpenBLAS itself: `make bench` unset the caller's {words(caller)} for "
+               "the benchmarks (the `book` piece runs the tests with them)")
+    else:
+        how = "chosen by OpenBLAS itself (neither OPENBLAS_CORETYPE nor OPENBLAS_L2_SIZE set)"
+    return f"BLAS kernels: {kernel}, {how}."
+
+
 def fmt_met(met) -> str:
     return {True: "yes", False: "NO", None: ""}[met]
 
@@ -103,7 +134,7 @@ def markdown_report(data: dict, order: list[str] | None = None) -> str:
     lines = ["# Benchmark results (`make bench`)", "",
              f"Machine: {m.get('cpu')}, {m.get('cores')} cores; BLAS {m.get('blas')}; "
              f"Python {m.get('python')}, NumPy {m.get('numpy')}, TensorFlow {m.get('tensorflow')}, "
-             f"Keras {m.get('keras')}.", ""]
+             f"Keras {m.get('keras')}.", "", openblas_sentence(m), ""]
     when = [[name, piece.get("when", "-"), (piece.get("load_average") or ["-"])[0]]
             for name, piece in data.get("pieces", {}).items()]
     lines.append(markdown_table(["piece", "measured", "load average (1 min) at start"], when,

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
-from _common import ROOT, Row
+from _common import ROOT, Row, caller_openblas_env
 
 NOTEBOOK_GOAL_S = 300.0
 BUILD_GOAL_S = 60.0
@@ -33,6 +33,8 @@ def _timed(cmd: list[str], env: dict | None = None) -> tuple[float, subprocess.C
 
 def _make_step(target: str, junit: Path) -> tuple[float, subprocess.CompletedProcess]:
     env = dict(os.environ)
+    # Tests run as the caller would run them: with the OpenBLAS variables `make bench` unset.
+    env.update(caller_openblas_env() or {})
     env["PYTEST_ADDOPTS"] = (env.get("PYTEST_ADDOPTS", "") + f" --junitxml={junit}").strip()
     return _timed(["make", "--no-print-directory", target], env=env)
 

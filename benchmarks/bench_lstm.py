@@ -51,6 +51,9 @@ def run(quick: bool = False) -> list[Row]:
         Row(p, f"matmul, {t} step-sized calls, 1 thread", step[1], "GFLOP/s"),
         Row(p, "forward NumPy / best matmul", r["numpy_forward_gflops"] / ceiling, "x",
             note="fraction of the best matmul GFLOP/s above that the NumPy forward achieves"),
+        Row(p, "forward NumPy / step-sized matmul", r["numpy_forward_gflops"] / max(step.values()),
+            "x", note="fraction of the step-sized matmuls' GFLOP/s (the faster of default and 1 "
+                      "thread) that the NumPy forward achieves"),
         Row(p, "forward max |NumPy - Keras|", r["max_abs_diff_forward"], ""),
         Row(p, "gradients max rel. diff", r["max_rel_diff_grads"], ""),
     ]

@@ -25,7 +25,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import RESULTS, Row, piece_record, rows_of, save_results, table  # noqa: E402
+from _common import (  # noqa: E402
+    RESULTS,
+    Row,
+    caller_openblas_env,
+    openblas_sentence,
+    piece_record,
+    rows_of,
+    save_results,
+    table,
+)
 
 PIECES = ["lstm", "models", "book", "gpu"]
 
@@ -45,10 +54,12 @@ def main(argv=None) -> int:
     from bookkit.benchmarking import machine_info
 
     machine = machine_info()
+    machine["openblas_env_caller"] = caller_openblas_env()
     print(f"machine: {machine['cpu']}, {machine['cores']} cores, load average "
           f"{machine['load_average']}; BLAS {machine['blas']}; Python {machine['python']}, "
           f"NumPy {machine['numpy']}, TensorFlow {machine['tensorflow']}, "
           f"Keras {machine['keras']}", flush=True)
+    print(openblas_sentence(machine), flush=True)
     records, rows, failed = {}, [], []
     for name in pieces:
         print(f"== {name} ...", flush=True)

@@ -64,8 +64,12 @@ def machine_info() -> dict:
 
     Returns a dict with ``cpu`` (model name from ``/proc/cpuinfo``), ``cores`` (usable by this
     process), ``load_average`` (1, 5 and 15 minutes, or None), ``blas`` (NumPy's BLAS and its
-    thread count), ``platform``, and the versions of ``python``, ``numpy``, ``tensorflow`` and
-    ``keras`` (None when not installed).  Imports neither TensorFlow nor Keras.
+    thread count), ``blas_kernel`` (the kernels NumPy's BLAS runs, as ``threadpoolctl`` reports
+    them: ``"openblas SkylakeX"``, say; None when unknown), ``openblas_env`` (the values of
+    ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` in this process's environment, None where
+    unset: the first forces OpenBLAS's kernels), ``platform``, and the versions of ``python``,
+    ``numpy``, ``tensorflow`` and ``keras`` (None when not installed).  Imports neither TensorFlow
+    nor Keras.
     """
     try:
         cores = len(os.sched_getaffinity(0))
@@ -81,12 +85,15 @@ def machine_info() -> dict:
         blas = f"{deps.get('name')} {deps.get('version')}"
     except Exception:  # the config layout is not a stable API
         pass
+    kernel = None
     try:
         from threadpoolctl import threadpool_info
 
-        threads = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
-        if blas and threads:
-            blas += f", {threads[0]} threads"
+        libs = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+        if blas and libs:
+            blas += f", {libs[0]['num_threads']} threads"
+        if libs and libs[0].get("architecture"):
+            kernel = f"{libs[0].get('internal_api')} {libs[0]['architecture']}"
     except ImportError:
         pass
     return {
@@ -94,6 +101,8 @@ def machine_info() -> dict:
         "cores": cores,
         "load_average": load,
         "blas": blas,
+        "blas_kernel": kernel,
+        "openblas_env": {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
         "platform": platform.platform(),
         "python": platform.python_version(),
         "numpy": np.__version__,

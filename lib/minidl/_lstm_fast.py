@@ -5,17 +5,23 @@ It computes exactly what :func:`minidl.lstm.lstm_forward_reference` computes —
 :func:`minidl.lstm.lstm_step` that chapter 5 shows — and ``tests/minidl/test_lstm.py`` checks the
 two equal on odd shapes, both activation pairs, float32 and float64.  What it adds, for speed:
 
-- each step is one matmul, ``[x_t, 1, h_{t-1}] @ [kernel; bias; recurrent_kernel]``: inputs, a
-  column of ones and the previous hidden state sit side by side in one time-major buffer, and
-  each step writes its ``h_t`` into the next step's row; going back, one product over all steps
-  gives the kernel, bias and recurrent-kernel gradients together;
-- the gate columns are reordered to (i, f, o, c) once, so the recurrent activation is applied to
-  one contiguous 3H block and the cell activation to one H block per step; for Keras's default
-  pair (tanh, sigmoid) one tanh serves all four gates (sigmoid(z) = (1 + tanh(z/2)) / 2, the 1/2
+- each step is one ``np.matmul``, ``[x_t, 1, h_{t-1}] @ [kernel; bias; recurrent_kernel]`` (one
+  BLAS product per gate): inputs, a column of ones and the previous hidden state sit side by side
+  in one time-major buffer, and each step writes its ``h_t`` into the next step's row; going
+  back, one product per gate over all steps gives the kernel, bias and recurrent-kernel
+  gradients together;
+- the gates are stored gate-major, (4, T, N, H) in the order (i, f, o, c): a block of rows of one
+  step is four contiguous (n, H) gate blocks (elementwise operations on the column slices of an
+  (n, 4H) array cost two to four times as much: they run row by row), the three
+  recurrent-activation gates come first, so one operation covers them; for Keras's default pair
+  (tanh, sigmoid) one tanh serves all four gates (sigmoid(z) = (1 + tanh(z/2)) / 2, the 1/2
   folded into the weights);
 - arrays are time-major inside, (T, N, ·), so each step reads and writes contiguous memory; the
   returned ``h_seq`` is a (N, T, H) *view* of that buffer (feeding it to another ``lstm_forward``
   costs no copy);
+- the large buffers come from a :class:`BufferPool` that keeps them between calls: fresh memory
+  costs a page fault and zeroing per page, a third of the forward pass's time at the benchmark's
+  size;
 - the step loops write into preallocated buffers (no allocation per step);
 - the samples of a batch are independent, so large batches are split into row blocks run by
   threads (NumPy releases the GIL inside its loops), each with single-threaded BLAS
@@ -31,13 +37,16 @@ Inputs are validated by :mod:`minidl.lstm` before they get here.
 from __future__ import annotations
 
 import os
+import sys
+import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from minidl._blas import blas_threads
 
-__all__ = ["KERNELS", "MIN_ROWS_PER_THREAD", "n_threads", "forward", "backward"]
+__all__ = ["KERNELS", "MIN_ROWS_PER_THREAD", "BufferPool", "n_threads", "forward", "backward"]
 
 
 def _sigmoid_(a, out):
@@ -96,9 +105,72 @@ KERNELS = {
 }
 
 
-def _swap_co(a, H):
-    """Swap the last two H-wide column blocks: (i, f, c, o) <-> (i, f, o, c)."""
-    return np.concatenate([a[..., : 2 * H], a[..., 3 * H :], a[..., 2 * H : 3 * H]], axis=-1)
+# The gates in the fast path's order (i, f, o, c) as indices of Keras's blocks (i, f, c, o): the
+# three recurrent-activation gates first, so one operation covers them.
+_ORDER = (0, 1, 3, 2)
+
+
+class BufferPool:
+    """Large arrays kept between calls, handed out again once nothing else refers to them.
+
+    Memory fresh from the operating system costs a page fault and the zeroing of every 4 KiB page
+    on first touch: at the benchmark's size (the forward pass writes about 27 MB) that was a third
+    of the forward pass's time, whenever the C allocator had returned the previous call's memory
+    to the system.  (TensorFlow keeps its memory in an allocator of its own for the same reason.)
+
+    ``empty(shape, dtype)`` returns a pooled array of that shape and dtype that nobody else holds
+    — every NumPy view keeps a reference to the array owning its memory, so an array whose only
+    reference is the pool's is free, whatever views of it the caller made and dropped — or a new
+    one, kept for later while the pool holds no more than ``max_bytes`` (free arrays of the least
+    recently used shapes make room).  Arrays below ``min_bytes`` are not pooled (small allocations
+    are cheap), nor those above ``max_bytes``.  Thread-safe.
+    """
+
+    def __init__(self, max_bytes=128 * 2**20, min_bytes=2**20):
+        self.max_bytes, self.min_bytes = int(max_bytes), int(min_bytes)
+        self._arrays = OrderedDict()        # (shape, dtype) -> [arrays], least recently used first
+        self._lock = threading.Lock()
+        # sys.getrefcount of an array held by a pool's list alone, counted the way empty() counts
+        # (the interpreter's own counting differs between Python versions).
+        probe = [np.empty(0)]
+        self._alone = sys.getrefcount(probe[0])
+
+    def nbytes(self):
+        """Bytes the pool holds."""
+        with self._lock:
+            return sum(a.nbytes for arrays in self._arrays.values() for a in arrays)
+
+    def empty(self, shape, dtype):
+        shape, dtype = tuple(int(s) for s in shape), np.dtype(dtype)
+        nbytes = int(np.prod(shape)) * dtype.itemsize
+        if not self.min_bytes <= nbytes <= self.max_bytes:
+            return np.empty(shape, dtype)
+        key = (shape, dtype.str)
+        with self._lock:
+            arrays = self._arrays.setdefault(key, [])
+            self._arrays.move_to_end(key)
+            for j in range(len(arrays)):
+                if sys.getrefcount(arrays[j]) == self._alone:   # nobody else holds it
+                    return arrays[j]
+            out = np.empty(shape, dtype)
+            held = sum(a.nbytes for lst in self._arrays.values() for a in lst)
+            # Make room: drop free arrays of the least recently used shapes first.
+            for other in list(self._arrays):
+                if held + out.nbytes <= self.max_bytes:
+                    break
+                lst = self._arrays[other]
+                for j in range(len(lst) - 1, -1, -1):
+                    if sys.getrefcount(lst[j]) == self._alone:
+                        held -= lst.pop(j).nbytes
+                if not lst and other != key:
+                    del self._arrays[other]
+            if held + out.nbytes <= self.max_bytes:
+                arrays.append(out)
+            return out
+
+
+#: The fast path's large buffers (see :class:`BufferPool`).
+POOL = BufferPool()
 
 
 #: Below this many samples per thread, splitting a batch costs more than it gains.
@@ -150,67 +222,74 @@ def backward(dh_seq, cache, dh_last, dc_last, threads):
         return _backward(dh_seq, cache, dh_last, dc_last, k)
 
 
+def _gate_major(a, H):
+    """(..., 4H) in Keras order (i, f, c, o) -> contiguous (4, ..., H) in the order (i, f, o, c)."""
+    blocks = [a[..., j * H:(j + 1) * H] for j in _ORDER]
+    return np.ascontiguousarray(np.stack(blocks))
+
+
+def _keras_columns(a):
+    """(4, ..., H) in the order (i, f, o, c) -> (..., 4H) in Keras order (i, f, c, o)."""
+    return np.concatenate([a[j] for j in _ORDER], axis=-1)   # _ORDER is its own inverse
+
+
 def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_entry, k):
     N, T, D = x.shape
     H = kernel.shape[1] // 4
-    H2, H3 = 2 * H, 3 * H
     act, act_d = act_entry
     ract, ract_d = ract_entry
     # Keras's default pair (tanh, sigmoid) takes a fused path: with sigmoid(z) = (1 + tanh(z/2))/2,
-    # one tanh serves all four gates when the i, f, o columns are pre-multiplied by 1/2 (a power of
+    # one tanh serves all four gates when the i, f, o weights are pre-multiplied by 1/2 (a power of
     # two: the scaled weights are exact; the unscaled ones are kept for the backward pass).  NumPy's
     # float32 tanh is about twice as fast as its exp, and needs no 1/(1 + e) afterwards.
     fused = act is _tanh_ and ract is _sigmoid_
 
-    # Gate columns reordered once to (i, f, o, c): one sigmoid block, one tanh block per step.
     # Each step is one matmul [x_t, 1, h_{t-1}] @ [kernel; bias; recurrent_kernel]: the inputs,
     # the bias (a column of ones) and the previous hidden state sit side by side in one buffer,
-    # and each step writes its h_t into the next step's row.
+    # and each step writes its h_t into the next step's row.  The weights are stored gate-major,
+    # W4[j] = the (K, H) columns of gate j in the order (i, f, o, c), so the product of a block of
+    # rows is a stack of four contiguous (n, H) gate blocks (one sigmoid block of three gates, one
+    # tanh block), and every elementwise operation below runs over contiguous memory.
     K = D + 1 + H
-    W = _swap_co(np.concatenate([kernel, bias[None, :], recurrent_kernel]).astype(dtype,
-                                                                                 copy=False), H)
-    if fused:
-        W_step = W * np.concatenate([np.full(H3, 0.5, dtype), np.ones(H, dtype)])
-    else:
-        W_step = W
-    xh = np.empty((T + 1, N, K), dtype)      # xh[t] = [x_t, 1, h_{t-1}]; xh[T] holds only h_T
+    W4 = _gate_major(np.concatenate([kernel, bias[None, :], recurrent_kernel]).astype(
+        dtype, copy=False), H)                                           # (4, K, H)
+    W4_step = W4 * np.array([0.5, 0.5, 0.5, 1], dtype)[:, None, None] if fused else W4
+    xh = POOL.empty((T + 1, N, K), dtype)    # xh[t] = [x_t, 1, h_{t-1}]; xh[T] holds only h_T
     xh[:T, :, :D] = x.transpose(1, 0, 2)
     xh[T, :, :D + 1] = 0
     xh[:T, :, D] = 1
     hs = xh[..., D + 1:]                     # hs[0] = h0, hs[t + 1] = h_t (a view)
     hs[0] = h0
-    z = np.empty((T, N, 4 * H), dtype)       # pre-activations, then (in place) the gates
-    cs = np.empty((T + 1, N, H), dtype)      # cs[0] = c0, cs[t + 1] = c_t
+    gates = POOL.empty((4, T, N, H), dtype)  # pre-activations, then (in place) the gates
+    cs = POOL.empty((T + 1, N, H), dtype)    # cs[0] = c0, cs[t + 1] = c_t
     cs[0] = c0
-    act_c = np.empty((T, N, H), dtype)       # activation(c_t)
+    act_c = POOL.empty((T, N, H), dtype)     # activation(c_t)
 
     def rows(a, b):
-        n = b - a
-        ig = np.empty((n, H), dtype)
-        # Each step computes its pre-activations in one matmul and applies the activations in
-        # place, so z[t] becomes the step's gates (i, f, o, g).
+        ig = np.empty((b - a, H), dtype)
         with np.errstate(over="ignore", under="ignore"):   # e^-z -> inf: sigmoid 0, exactly
             for t in range(T):
-                g = z[t, a:b]
-                np.matmul(xh[t, a:b], W_step, out=g)
-                if fused:                                    # g holds z/2 (i, f, o), z (c)
-                    np.tanh(g, out=g)                        # tanh(z/2), tanh(z_c)
-                    sig = g[:, :H3]
+                z = gates[:, t, a:b]                         # (4, n, H): i, f, o, g blocks
+                np.matmul(xh[t, a:b], W4_step, out=z)        # one BLAS call per gate block
+                sig = z[:3]
+                if fused:                                    # z holds z/2 (i, f, o), z (g)
+                    np.tanh(z, out=z)                        # tanh(z/2), tanh(z_g)
                     sig *= 0.5
                     sig += 0.5                               # sigmoid(z) = (1 + tanh(z/2)) / 2
                 else:
-                    ract(g[:, :H3], out=g[:, :H3])           # i, f, o
-                    act(g[:, H3:], out=g[:, H3:])            # g (candidate cell)
+                    ract(sig, out=sig)                       # i, f, o
+                    act(z[3], out=z[3])                      # g (candidate cell)
+                i, f, o, g = z
                 c, ac = cs[t + 1, a:b], act_c[t, a:b]
-                np.multiply(g[:, H:H2], cs[t, a:b], out=c)   # c = f * c_{t-1}
-                np.multiply(g[:, :H], g[:, H3:], out=ig)     #   + i * g
+                np.multiply(f, cs[t, a:b], out=c)            # c = f * c_{t-1}
+                np.multiply(i, g, out=ig)                    #   + i * g
                 c += ig
                 act(c, out=ac)
-                np.multiply(g[:, H2:H3], ac, out=hs[t + 1, a:b])   # h = o * activation(c)
+                np.multiply(o, ac, out=hs[t + 1, a:b])       # h = o * activation(c)
 
     _parallel(rows, _blocks(N, k))
     cache = {
-        "xh": xh, "W": W, "cs": cs, "gates": z, "act_c": act_c,
+        "xh": xh, "W4": W4, "cs": cs, "gates": gates, "act_c": act_c,
         "act_d": act_d, "ract_d": ract_d, "shape": (N, T, D, H), "dtype": dtype, "path": "fast",
     }
     return hs[1:].transpose(1, 0, 2), hs[T], cs[T], cache
@@ -218,60 +297,62 @@ def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_e
 
 def _backward(dh_seq, cache, dh_last, dc_last, k):
     N, T, D, H = cache["shape"]
-    H2, H3 = 2 * H, 3 * H
     dtype = cache["dtype"]
-    xh, cs, gates, act_c = (cache[n] for n in ("xh", "cs", "gates", "act_c"))
+    xh, cs, gates, act_c, W4 = (cache[n] for n in ("xh", "cs", "gates", "act_c", "W4"))
     act_d, ract_d = cache["act_d"], cache["ract_d"]
     K = D + 1 + H
-    WrT = np.ascontiguousarray(cache["W"][D + 1:].T)                # (4H, H)
-    WkT = np.ascontiguousarray(cache["W"][:D].T)                    # (4H, D)
+    WrT = np.ascontiguousarray(W4[:, D + 1:].transpose(0, 2, 1))     # (4, H, H), gate j: U_j^T
+    WkT = np.ascontiguousarray(W4[:, :D].transpose(0, 2, 1))         # (4, H, D), gate j: W_j^T
     dseq = None if dh_seq is None else np.asarray(dh_seq, dtype).transpose(1, 0, 2)
 
-    dz = np.empty((T, N, 4 * H), dtype)     # dL/d(pre-activations), columns (i, f, o, c)
+    dz = POOL.empty((4, T, N, H), dtype)    # dL/d(pre-activations), gate-major like the gates
     dh = np.zeros((N, H), dtype) if dh_last is None else np.array(dh_last, dtype)
     dc = np.zeros((N, H), dtype) if dc_last is None else np.array(dc_last, dtype)
 
     def rows(a, b):
         n = b - a
-        tmp, tmp2, dgate = np.empty((n, H), dtype), np.empty((n, H), dtype), np.empty((n, 4 * H),
-                                                                                      dtype)
+        tmp, tmp2 = np.empty((n, H), dtype), np.empty((n, H), dtype)
+        dgate, dh4 = np.empty((4, n, H), dtype), np.empty((4, n, H), dtype)
         dh_, dc_ = dh[a:b], dc[a:b]
         with np.errstate(under="ignore"):
             for t in range(T - 1, -1, -1):
                 if dseq is not None:
                     dh_ += dseq[t, a:b]                          # dL/dh_t
-                g, d, ac = gates[t, a:b], dz[t, a:b], act_c[t, a:b]
-                np.multiply(dh_, ac, out=d[:, H2:H3])            # dL/do = dh * act(c_t)
-                np.multiply(dh_, g[:, H2:H3], out=tmp)           # dL/dc_t += dh*o*act'(c_t)
+                z, d, ac = gates[:, t, a:b], dz[:, t, a:b], act_c[t, a:b]
+                i, f, o, g = z
+                di, df, do, dg = d
+                np.multiply(dh_, ac, out=do)                     # dL/do = dh * act(c_t)
+                np.multiply(dh_, o, out=tmp)                     # dL/dc_t += dh*o*act'(c_t)
                 act_d(ac, out=tmp2)
                 tmp *= tmp2
                 dc_ += tmp
-                np.multiply(dc_, g[:, H3:], out=d[:, :H])        # dL/di = dc * g
-                np.multiply(dc_, cs[t, a:b], out=d[:, H:H2])     # dL/df = dc * c_{t-1}
-                np.multiply(dc_, g[:, :H], out=d[:, H3:])        # dL/dg = dc * i
-                ract_d(g[:, :H3], out=dgate[:, :H3])             # through the activations
-                act_d(g[:, H3:], out=dgate[:, H3:])
+                np.multiply(dc_, g, out=di)                      # dL/di = dc * g
+                np.multiply(dc_, cs[t, a:b], out=df)             # dL/df = dc * c_{t-1}
+                np.multiply(dc_, i, out=dg)                      # dL/dg = dc * i
+                ract_d(z[:3], out=dgate[:3])                     # through the activations
+                act_d(g, out=dgate[3])
                 d *= dgate
-                dc_ *= g[:, H:H2]                                # dL/dc_{t-1} = dc * f
-                np.matmul(d, WrT, out=dh_)                       # dL/dh_{t-1}
+                dc_ *= f                                         # dL/dc_{t-1} = dc * f
+                np.matmul(d, WrT, out=dh4)                       # dL/dh_{t-1} = sum_j d_j U_j^T
+                np.add.reduce(dh4, axis=0, out=dh_)
 
     _parallel(rows, _blocks(N, k))
 
     # Weight gradients and dx: matmuls over all steps, split into time blocks.  xh[t] holds
-    # [x_t, 1, h_{t-1}], so one product gives the kernel, bias (the ones column: the sum over
-    # steps and samples) and recurrent-kernel gradients together.
+    # [x_t, 1, h_{t-1}], so one product per gate gives its kernel, bias (the ones column: the sum
+    # over steps and samples) and recurrent-kernel gradients together.
     spans = _blocks(T, k)
-    dW = np.empty((len(spans), K, 4 * H), dtype)
+    dW4 = np.empty((len(spans), 4, K, H), dtype)
     dx = np.empty((T, N, D), dtype)
 
     def steps(a, b):
         j = spans.index((a, b))
-        dz_ = dz[a:b].reshape(-1, 4 * H)
-        np.matmul(xh[a:b].reshape(-1, K).T, dz_, out=dW[j])
-        np.matmul(dz_, WkT, out=dx[a:b].reshape(-1, D))
+        dz_ = dz[:, a:b].reshape(4, -1, H)                           # (4, steps * N, H)
+        np.matmul(xh[a:b].reshape(-1, K).T, dz_, out=dW4[j])
+        np.add.reduce(np.matmul(dz_, WkT), axis=0, out=dx[a:b].reshape(-1, D))
 
     _parallel(steps, spans)
-    dW = _swap_co(dW.sum(axis=0), H)
+    dW = _keras_columns(dW4.sum(axis=0))                              # (K, 4H), Keras order
     return {
         "x": dx.transpose(1, 0, 2),
         "kernel": dW[:D],

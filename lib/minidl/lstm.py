@@ -13,8 +13,9 @@ Two implementations of one layer:
   :func:`lstm_backward_reference`, plain loops over the steps (cs231n's pattern).  This is the
   LSTM the book shows; tests check it against ``keras.layers.LSTM`` and ``tf.GradientTape``;
 - the **fast path**, :func:`lstm_forward` / :func:`lstm_backward`, same arguments, same results
-  (tested equal to the reference): fused and reordered gates, preallocated buffers, a thread per
-  block of the batch (the private module ``minidl._lstm_fast`` says how).  Benchmarks and
+  (tested equal to the reference): the gates stored gate-major and contiguous, one exp-free
+  activation for all four gates, work buffers reused between calls, a thread per block of the
+  batch (the private module ``minidl._lstm_fast`` says how).  Benchmarks and
   chapter 5's recomputation of the Keras model's predictions use it.
 
 Both follow minidl's layer contract: ``*_forward(...) -> (out, cache)`` with ``out`` an

@@ -106,6 +106,18 @@ def test_machine_info_describes_the_machine_without_importing_tensorflow():
     assert info["numpy"] == np.__version__
 
 
+def test_machine_info_names_the_blas_kernel_and_the_openblas_variables(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    monkeypatch.delenv("OPENBLAS_L2_SIZE", raising=False)
+    info = machine_info()
+    assert info["openblas_env"] == {"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_L2_SIZE": None}
+    blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+    if blas and blas[0].get("architecture"):       # OpenBLAS reports the kernels it runs
+        assert info["blas_kernel"] == f"{blas[0]['internal_api']} {blas[0]['architecture']}"
+
+
 @pytest.mark.slow
 def test_compare_lstm_times_the_same_computation_on_both_sides():
     r = compare_lstm(4, 3, 2, 5, repeat=2)

@@ -302,3 +302,68 @@ def test_lstm_backward_bad_gradients_raise_value_error(forward, backward):
         backward((None, None), cache)
     with pytest.raises(ValueError, match="cache must be the second value returned by"):
         backward(np.zeros((2, 3, 2)), {"shape": (2, 3, 4, 2)})
+
+
+def test_buffer_pool_hands_out_only_arrays_nobody_else_holds():
+    from minidl._lstm_fast import BufferPool
+
+    pool = BufferPool(max_bytes=1000, min_bytes=40)
+    a = pool.empty((3, 4), np.float32)                # 48 bytes: pooled
+    address = a.__array_interface__["data"][0]
+    view = a[1:].T                                     # a view keeps its memory's owner alive
+    del a
+    b = pool.empty((3, 4), np.float32)
+    assert not np.shares_memory(b, view)
+    del view, b
+    c = pool.empty((3, 4), np.float32)                # free again: the first array comes back
+    assert c.__array_interface__["data"][0] == address
+    assert c.shape == (3, 4) and c.dtype == np.float32
+    assert pool.nbytes() == 2 * 48                     # the first and the second
+    assert pool.empty((3, 4), np.float64).dtype == np.float64   # the dtype is part of the key
+    del c
+    pool.empty((9,), np.float32)                      # 36 bytes: below min_bytes, not kept
+    assert pool.nbytes() == 2 * 48 + 96
+    big = pool.empty((200, 2), np.float64)            # 3,200 bytes: over max_bytes, not kept
+    assert big.shape == (200, 2) and pool.nbytes() <= 1000
+
+
+def test_buffer_pool_makes_room_by_dropping_free_arrays_of_old_shapes():
+    from minidl._lstm_fast import BufferPool
+
+    pool = BufferPool(max_bytes=200, min_bytes=0)
+    held = pool.empty((10,), np.float32)               # 40 bytes, still held below
+    pool.empty((20,), np.float32)                      # 80 bytes, free at once
+    assert pool.nbytes() == 120
+    pool.empty((30,), np.float32)                      # 120 more: the free 80 make room
+    assert pool.nbytes() == 40 + 120
+    assert held.shape == (10,)
+
+
+def test_fast_lstm_results_survive_later_calls(monkeypatch):
+    """The pooled buffers behind one call's outputs and cache are not reused while held."""
+    from minidl import _lstm_fast
+
+    pool = _lstm_fast.BufferPool(min_bytes=0)          # pool even these small arrays
+    monkeypatch.setattr(_lstm_fast, "POOL", pool)
+    rng = np.random.default_rng(11)
+    N, T, D, H = 5, 4, 3, 6
+    w = [rng.normal(size=s) for s in ((D, 4 * H), (H, 4 * H), (4 * H,))]
+    x1, x2 = rng.normal(size=(2, N, T, D))
+    g = rng.normal(size=(N, T, H))
+    out1, cache1 = lstm_forward(x1, *w)
+    kept = [np.array(a) for a in out1]
+    grads1 = lstm_backward(g, cache1)
+    for _ in range(2):                                 # later calls, same shapes
+        out2, cache2 = lstm_forward(x2, *w)
+        lstm_backward(g, cache2)
+    for got, want in zip(out1, kept, strict=True):
+        np.testing.assert_array_equal(got, want)
+    grads1_again = lstm_backward(g, cache1)
+    for key in grads1:
+        np.testing.assert_array_equal(grads1_again[key], grads1[key])
+    ref = lstm_forward_reference(x2, *w)[0]
+    np.testing.assert_allclose(out2.h_seq, ref.h_seq, rtol=1e-12, atol=1e-12)
+    held = pool.nbytes()
+    del out1, cache1, out2, cache2, got
+    lstm_forward(x1, *w)                               # buffers free again: nothing new
+    assert pool.nbytes() == held
