@@ -1,5 +1,6 @@
 # The book's commands.  Everything runs inside .venv, created on first use.
 #   make book     build the site into _build/html from the committed notebook outputs
+#   make pdf      the whole book as one Chinese PDF, _build/pdf/book.pdf (needs XeLaTeX, see README)
 #   make test     the whole suite: lint, library, pairing, nbval (re-execution), strict build, browser
 #   make test-fast  the unit tests of minidl only (tests/minidl, without the slow ones): under a minute
 #   make execute  re-execute chapters/*.md into their paired .ipynb (after editing a chapter)
@@ -22,7 +23,7 @@ unexport MPLBACKEND
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 SOURCES   := $(sort $(wildcard chapters/[0-9][0-9]-*.md))
 
-.PHONY: install book test test-fast test-lib test-notebooks execute lab bench lint clean
+.PHONY: install book pdf test test-fast test-lib test-notebooks execute lab bench lint clean
 
 install: $(STAMP)
 
@@ -34,9 +35,30 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book .venv)" >/dev/null
 	touch $(STAMP)
 
+# The site offers _build/pdf/book.pdf (copied in as book.pdf, linked from every page's download menu)
+# when `make pdf` has built it; without it the site is built without the link.
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	@if [ -f _build/pdf/book.pdf ]; then echo "The site offers _build/pdf/book.pdf as book.pdf" \
+	  "(built $$(date -r _build/pdf/book.pdf '+%F %T'); \`make pdf\` rebuilds it)"; fi
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
+
+# The PDF: Sphinx's LaTeX builder (configured by _config.yml and lib/bookkit/sphinxext/latex.py),
+# then XeLaTeX through latexmk.  Without XeLaTeX it stops at once and says what to install.
+PDF_PACKAGES := texlive-xetex texlive-lang-chinese texlive-latex-recommended texlive-latex-extra \
+                texlive-fonts-recommended latexmk xindy fonts-noto-cjk fonts-dejavu-core
+pdf: $(STAMP)
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null \
+	  && { ! command -v fc-list >/dev/null || fc-list | grep -q "Noto Serif CJK SC"; } || { \
+	  echo "make pdf needs XeLaTeX, latexmk and the Noto CJK fonts (README: \"The book as a PDF\")."; \
+	  echo "Debian/Ubuntu: sudo apt-get install --no-install-recommends $(PDF_PACKAGES)"; \
+	  echo "macOS: MacTeX (brew install --cask mactex-no-gui) and the Noto CJK SC fonts."; \
+	  exit 1; }
+	$(BIN)/jupyter-book build . --builder latex -W -n --keep-going
+	cd _build/latex && latexmk -xelatex -interaction=nonstopmode -halt-on-error book.tex >latexmk.out 2>&1 \
+	  || { grep -A8 '^!' book.log || tail -40 latexmk.out; exit 1; }
+	mkdir -p _build/pdf && cp _build/latex/book.pdf _build/pdf/book.pdf
+	@echo "Wrote _build/pdf/book.pdf ($$(pdfinfo _build/pdf/book.pdf 2>/dev/null | awk '/^Pages/ {print $$2 " pages"}'))"
 
 # Library (tests/minidl, tests/bookkit) and book tests (tests/book: pairing, independent checks,
 # strict build, and the browser suite when Chromium is present).

@@ -1,50 +1,36 @@
 """The errata appendix (chapters/11-errata) shows correct values, and the bibliography is corrected.
 
-Every numeric correction is recomputed here from its definition with the standard library and
-NumPy only -- never through ``minidl`` -- and compared with what the executed book shows:
+Every value the errata page glues is recomputed from its definition in
+``tests/book/independent/ch11.py`` (standard library, NumPy, exact fractions -- never ``minidl``)
+and compared with the notebook's glue record by ``tests/book/test_glued_values.py``.  Here, with
+those same independent values:
 
-1. the glue record in the executed ``chapters/11-errata.ipynb`` (``errata_<name>``);
-2. the text of the errata table as rendered from that notebook's Markdown output;
-3. where a chapter shows the same quantity, the glue record in that chapter's executed notebook.
+1. the text of the errata table as rendered from the notebook's Markdown output shows them;
+2. where a chapter shows the same quantity, that chapter's executed notebook holds the same value,
+   and the table pastes it (``{glue:text}`NN-slug.ipynb::key```) rather than typing it;
+3. one Python requirement everywhere (pyproject.toml, README, chapters 5 and 7, item 5.3).
 
-So a bug in ``minidl`` (the page recomputes with it when re-executed) or an edit of a chapter that
-changes a shown value makes one of these tests fail.  Reference items are checked against
-``references.bib`` with pybtex.  The counts on the index page are glued from the errata notebook
-(``{glue:text}`chapters/11-errata.ipynb::key```), so they are checked against the table's rows and,
-in the built site, against the rendered index page.
+Reference items are checked against ``references.bib`` with pybtex.  The counts on the index page
+are glued from the errata notebook, so they are checked against the table's rows and, in the built
+site, against the rendered index page.  Quotations of the article: ``test_quotations.py``.
 """
 
 from __future__ import annotations
 
-import math
+import ast
 import re
-from importlib.metadata import metadata, version
+from html import unescape
 
-import nbformat
+import jupytext
 import numpy as np
 import pytest
 from pybtex.database import parse_file
 from pybtex.richtext import Text
 
 from bookfiles import CHAPTERS, ROOT, glue_records, toc_entries
+from independent.ch11 import INDEPENDENT, TEXT, T, X, errata_table, sigmoid
 
 ERRATA = CHAPTERS / "11-errata.ipynb"
-
-
-def errata_table() -> dict[str, list[str]]:
-    """The errata table as rendered from the notebook's Markdown output: item id -> its cells."""
-    nb = nbformat.read(ERRATA, as_version=4)
-    tables = [out["data"]["text/markdown"] for cell in nb.cells for out in cell.get("outputs", [])
-              if out.get("data", {}).get("text/markdown", "").startswith("| 编号 |")]
-    assert len(tables) == 1, f"expected one errata table in {ERRATA.name}, found {len(tables)}"
-    rows = {}
-    for line in tables[0].splitlines()[2:]:
-        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
-        if cells[0].startswith("**"):        # a section heading row
-            continue
-        assert cells[0] not in rows, f"item {cells[0]} appears twice"
-        rows[cells[0]] = cells
-    return rows
 
 
 @pytest.fixture(scope="module")
@@ -64,98 +50,9 @@ def chapter_glue(name):
 
 
 # --------------------------------------------------------------------------- independent values
-def sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
-
-
 def vec(a, digits=4):
     return "[" + ", ".join(f"{x:.{digits}f}" for x in np.ravel(a)) + "]"
 
-
-X = np.array([1.0, 2.0])
-THETA = np.array([[1.0, 2.0], [3.0, 4.0]])
-T = np.array([0.9, 0.95])
-Y_ART = np.array([0.8954, 0.9278])
-
-
-def lstm_params(d_in, units):
-    return 4 * (units * (d_in + units) + units)
-
-
-def dense_params(d_in, units):
-    return d_in * units + units
-
-
-def independent_values() -> dict[str, float]:
-    """Every value the errata page computes, from the definitions (NumPy and math only)."""
-    v = {}
-    z_h = THETA @ X
-    v["thetaX_0"], v["thetaX_1"] = z_h
-    for z in (1, 3, 10):
-        v[f"sigma{z}"] = 1.0 / (1.0 + math.exp(-z))
-    v["params_232"] = (2 * 3 + 3) + (3 * 2 + 2)
-    v["params_article"] = 4 + 3
-    z_o_h = THETA @ np.array([0.7311, 0.9512])
-    y_z = sigmoid([2.4604, 4.0567])
-    h = sigmoid(z_h)
-    z_o = THETA @ h
-    y_hat = sigmoid(z_o)
-    s_prime = sigmoid([3.0, 10.0]) * (1 - sigmoid([3.0, 10.0]))
-    delta_o = (Y_ART - T) * Y_ART * (1 - Y_ART)       # σ'(Z_o) = ŷ(1 − ŷ)
-    delta_h = (THETA.T @ delta_o) * s_prime           # W2ᵀδ_o with W2 = θ (column-vector form)
-    product = np.array([0.0046, 0.0222]) @ np.array([[0.2689, 0.4714], [0.4714, 0.7311]])
-    for i in range(2):
-        v[f"theta_article_h_{i}"] = z_o_h[i]
-        v[f"sigma_article_zo_{i}"] = y_z[i]
-        v[f"consistent_h_{i}"] = h[i]
-        v[f"consistent_zo_{i}"] = z_o[i]
-        v[f"consistent_yhat_{i}"] = y_hat[i]
-        v[f"delta_o_{i}"] = delta_o[i]
-        v[f"sigma_prime_zh_{i}"] = s_prime[i]
-        v[f"delta_h_{i}"] = delta_h[i]
-        v[f"article_product_{i}"] = product[i]
-    v["sigma_prime_max"] = 0.25
-    v["one_minus_sigma1"] = 1 - v["sigma1"]
-    v["ce"] = -math.log(0.1)
-    v["ce_weight0_term"] = -math.log(0.9)
-    v["ce_middle_step"] = -(math.log(0.9) + math.log(0.1))
-    v["mse"] = ((0 - 0.9) ** 2 + (1 - 0.1) ** 2) / 2
-    v["mse_as_written"] = 0.5 * 0.81 + 0.81
-    v["kl"] = 1.0 * math.log(1.0 / 0.1)                # one-hot p = [0, 1]: KL = −ln q_1
-    v["entropy_difference"] = -(0.9 * math.log(0.9) + 0.1 * math.log(0.1)) - 0.0
-    v["article_model_params"] = (lstm_params(28, 128) + 2 * lstm_params(128, 128)
-                                 + dense_params(128, 1))
-    v["article_model_vs_large"] = v["article_model_params"] / 1e8
-    v["eval_steps"] = -(-10_000 // 32)
-    # the only k/n with n <= 64 (two batches of 32) within half a unit of 0.9063
-    fractions = {(k // math.gcd(k, n), n // math.gcd(k, n)) for n in range(1, 65)
-                 for k in range(n + 1) if abs(k / n - 0.9063) <= 0.00005}
-    assert fractions == {(29, 32)}, fractions
-    v["accuracy_numerator"], v["accuracy_denominator"] = 29, 32
-    v["accuracy_fraction"] = 29 / 32
-    # Python (and Keras's progress bar) rounds half to even: 0.90625 -> '0.9062'.  The smallest
-    # number of images with an accuracy that prints as 0.9063: the first n with a k in
-    # [0.90625 n, 0.90635 n), allowing for the tie at exactly 0.90625.
-    n = 1
-    while not any(f"{k / n:.4f}" == "0.9063" for k in range(math.ceil(0.90625 * n), n + 1)):
-        n += 1
-    v["fewest_images_for_09063"] = n
-    v["bce_label9"] = -(9 * math.log(0.999) + (1 - 9) * math.log(1 - 0.999))
-    d, layers, vocab, ctx = 12288, 96, 50257, 2048
-    v["gpt3_params"] = layers * (12 * d * d + 13 * d) + vocab * d + ctx * d + 2 * d
-    d = 768
-    bert_blocks = 12 * (12 * d * d + 13 * d)
-    v["bert_base_params"] = (30522 + 512 + 2) * d + 2 * d + bert_blocks + (d * d + d)
-    v["bert_block_share"] = bert_blocks / v["bert_base_params"]
-    v["dense_2_3_params"] = 2 * 3 + 3
-    v["gpt3_fp16_gb"] = v["gpt3_params"] * 2 / 1e9
-    return v
-
-
-INDEPENDENT = independent_values()
-# text values: what `pip install tensorflow` gives today (the article asks for Python 3.7)
-TEXT = {"tf_version": version("tensorflow"),
-        "tf_requires_python": metadata("tensorflow")["Requires-Python"]}
 
 # item id -> (value name, how the table shows it)
 SHOWN = {
@@ -190,28 +87,19 @@ SHOWN_VECTORS = {
 
 
 # --------------------------------------------------------------------------- the errata page
-def test_every_value_the_page_computes_is_checked_here(glue):
-    page = {k.removeprefix("errata_") for k in glue if not k.startswith("errata_n_")}
-    checked = set(INDEPENDENT) | set(TEXT)
-    assert page == checked, (
-        f"values glued by the errata page but not recomputed here: {sorted(page - checked)}; "
-        f"recomputed here but no longer glued: {sorted(checked - page)}"
-    )
-
-
-def test_python_requirement_is_read_from_the_installed_tensorflow(glue, table):
-    for name, value in TEXT.items():
-        assert glue[f"errata_{name}"] == value
-        assert value in table["5.3"][3], f"item 5.3 should show {value!r}"
-    assert not re.search(r"3\.[0-7]\b", TEXT["tf_requires_python"]), "3.7 would be enough again"
-
-
-@pytest.mark.parametrize("name", sorted(INDEPENDENT))
-def test_glued_value_equals_independent_recomputation(glue, name):
-    shown, expected = glue[f"errata_{name}"], INDEPENDENT[name]
-    assert shown == pytest.approx(expected, rel=1e-12, abs=1e-15), (
-        f"errata page glues {name} = {shown!r}, but from its definition it is {expected!r}"
-    )
+# (every glued value equals INDEPENDENT: tests/book/test_glued_values.py with independent/ch11.py)
+def test_one_python_requirement_everywhere(glue, table):
+    """pyproject.toml, README, chapters 5 and 7 and errata item 5.3 state the same Python."""
+    py = TEXT["python_min"]
+    assert glue["errata_python_min"] == py
+    assert f"Python {py} 及以上" in table["5.3"][3], table["5.3"][3]
+    assert TEXT["tf_requires_python"] in table["5.3"][3]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = set(re.findall(r"Python\s*(?:≥|>=)\s*(3\.\d+)", readme))
+    assert stated == {py}, f"README states Python {stated}; pyproject.toml requires {py}"
+    assert chapter_glue("05-lstm-mnist")["ch5_python_min"] == py
+    ch7 = chapter_glue("07-tools")
+    assert ch7.get("ch7_python_min") == py, "chapter 7 must glue the Python requirement"
 
 
 @pytest.mark.parametrize("item", sorted(SHOWN))
@@ -249,19 +137,9 @@ def test_parameter_counts_of_gpt3_and_bert_are_shown_in_chinese_units(table):
 
 
 def test_counts_agree_with_the_table(glue, table):
-    verdicts = [cells[5] for cells in table.values()]
-    n_err = sum(v.startswith("错误") for v in verdicts)
-    n_dub = sum(v.startswith("不妥") for v in verdicts)
-    n_ok = sum(v.startswith("无误") for v in verdicts)
-    assert n_err + n_dub + n_ok == len(verdicts), f"unknown verdicts: {set(verdicts)}"
-    assert (glue["errata_n_errors"], glue["errata_n_dubious"], glue["errata_n_correct"]) == (
-        n_err, n_dub, n_ok)
-    beyond = sum("审计之外" in v and not v.startswith("无误") for v in verdicts)
-    assert glue["errata_n_beyond_audit"] == beyond
-    by_item = dict(zip(table, verdicts, strict=True))
-    s4 = sum(v.startswith("错误") for k, v in by_item.items() if k.startswith("4."))
-    s5 = sum(v.startswith("错误") for k, v in by_item.items() if k.startswith("5."))
-    assert (glue["errata_n_errors_s4"], glue["errata_n_errors_s5"]) == (s4, s5)
+    total = glue["errata_n_errors"] + glue["errata_n_dubious"] + glue["errata_n_correct"]
+    assert total == len(table)
+    assert sum(glue[k] for k in glue if k.startswith("errata_n_errors_")) == glue["errata_n_errors"]
 
 
 def test_every_row_links_to_a_chapter_in_the_book(table):
@@ -284,27 +162,13 @@ def test_index_glues_the_counts_instead_of_typing_them():
 
 
 # --------------------------------------------------------------------------- the chapters
-def resnet50_keras_params() -> int:
-    """keras.applications.ResNet50 (biased convolutions, 4 BN numbers per channel, 1000 classes)."""
-    def conv(k, c_in, c_out):
-        return k * k * c_in * c_out + c_out
-
-    n, c_in = conv(7, 3, 64) + 4 * 64, 64
-    for blocks, f in zip((3, 4, 6, 3), (64, 128, 256, 512), strict=True):
-        for b in range(blocks):
-            if b == 0:
-                n += conv(1, c_in, 4 * f) + 4 * 4 * f
-            n += conv(1, c_in, f) + conv(3, f, f) + conv(1, f, 4 * f) + 4 * (f + f + 4 * f)
-            c_in = 4 * f
-    return n + dense_params(2048, 1000)
-
-
-def test_chapter1_vision_models_are_below_the_article_threshold():
+# The values chapters 1, 2, 6, 8 and 9 glue are recomputed by tests/book/independent/chNN.py; here:
+# the table pastes them (rather than typing them), and the chapters agree with the errata page.
+def test_chapter1_row_pastes_the_vision_model_counts(table):
+    for key in ("ch1_resnet50_params", "ch1_effb0_params"):
+        assert f"01-background.ipynb::{key}:," in table["1.1"][3]
     g = chapter_glue("01-background")
-    assert g["ch1_resnet50_params"] == resnet50_keras_params()
-    # EfficientNet-B0: 5.3M in Tan & Le (2019), table 2.
-    assert round(g["ch1_effb0_params"] / 1e6, 1) == 5.3
-    assert g["ch1_resnet50_params"] < 1e8 and g["ch1_effb0_params"] < 1e8
+    assert g["ch1_gpt3_params"] == INDEPENDENT["gpt3_params"]
 
 
 def test_chapter2_and_9_show_the_same_parameter_counts():
@@ -316,22 +180,13 @@ def test_chapter2_and_9_show_the_same_parameter_counts():
     assert g2["ch2_bert_block_share"] == pytest.approx(INDEPENDENT["bert_block_share"], rel=1e-12)
 
 
-def test_chapter6_medical_backbones_are_below_the_article_threshold(table):
-    g = chapter_glue("06-applications")
-    # Keras's applications table lists the full models (1000-class top) as 23.9M and 8.1M.
-    assert round((g["ch6_inception_params"] + dense_params(2048, 1000)) / 1e6, 1) == 23.9
-    assert round((g["ch6_densenet_params"] + dense_params(1024, 1000)) / 1e6, 1) == 8.1
-    assert max(g["ch6_inception_params"], g["ch6_densenet_params"]) < 1e8
-    assert g["ch6_dalle_zh"] == "120 亿"          # 12B parameters (Ramesh et al., 2021)
+def test_chapter6_rows_paste_chapter6_values(table):
     for key in ("ch6_inception_params", "ch6_densenet_params"):
         assert f"06-applications.ipynb::{key}:," in table["6.3"][3]
     assert "06-applications.ipynb::ch6_dalle_zh:s" in table["6.2"][3]
 
 
 def test_chapter8_quantisation_row_pastes_chapter8_values(table):
-    g = chapter_glue("08-trends")
-    assert 0.25 <= g["ch8_int8pc_ratio"] < 0.3    # int8 weights: a quarter, plus scales and biases
-    assert abs(g["ch8_acc_int8pc"] - g["ch8_acc_fp32"]) < 0.02
     for key in ("ch8_int8pc_ratio", "ch8_acc_fp32", "ch8_acc_int8pc"):
         assert f"08-trends.ipynb::{key}:" in table["8.1"][3]
 
@@ -344,7 +199,7 @@ def test_chapter5_shows_the_same_values():
     assert g["ch5_bce_negative"] == pytest.approx(INDEPENDENT["bce_label9"], abs=1e-3)
     assert g["ch5_near_fraction"] == "29/32"
     assert g["ch5_near_value"] == INDEPENDENT["accuracy_fraction"]
-    assert g["ch5_keras_prints"] == f"{29 / 32:.4f}" == "0.9062"
+    assert g["ch5_keras_prints"] == "0.9062"
     assert g["ch5_fewest_images"] == INDEPENDENT["fewest_images_for_09063"]
 
 
@@ -377,6 +232,8 @@ CH4_VECTORS = {  # chapter 4 glues these as printed arrays
     "ch4_theta_times_article_h": "theta_article_h", "ch4_sigma_article_zo": "sigma_article_zo",
     "ch4_theta_net_h": "consistent_h", "ch4_theta_net_yhat": "consistent_yhat",
     "ch4_delta_o_correct": "delta_o",
+    "ch4_sigma_prime_zh": "sigma_prime_zh", "ch4_delta_h_correct": "delta_h",
+    "ch4_delta_h_article_product": "article_product",
 }
 
 
@@ -389,17 +246,29 @@ def test_chapter4_shows_the_same_value(key):
     )
 
 
+_SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+# a printed number: 0.0452, -2.21e-04 or -2.21 × 10⁻⁴ (bookkit.report.format_sci_zh)
+_NUMBER = re.compile(r"(-?\d+\.\d+)(?:e([-+]\d+)| × 10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+))?")
+
+
+def _printed_like(mantissa: str, exponent: int, value: float) -> str:
+    """``value`` printed the way the shown number is: same decimals, same power of ten."""
+    decimals = len(mantissa.split(".")[1])
+    return f"{value / 10.0 ** exponent:.{decimals}f}"
+
+
 @pytest.mark.parametrize("key", sorted(CH4_VECTORS))
 def test_chapter4_shows_the_same_vector(key):
+    """Each printed element equals the independent value printed with the same digits."""
     text = chapter_glue("04-math")[key]
-    shown = np.array([float(x) for x in re.findall(r"-?\d+\.\d+(?:e[-+]\d+)?", text)])
+    shown = [(m, int(e1 or (e2 or "0").translate(_SUPERSCRIPT)))
+             for m, e1, e2 in _NUMBER.findall(text)]
     name = CH4_VECTORS[key]
-    expected = np.array([INDEPENDENT[f"{name}_0"], INDEPENDENT[f"{name}_1"]])
-    decimals = max(len(x.split(".")[1]) for x in re.findall(r"\d+\.\d+", text))
-    half_unit = 0.51 * 10.0 ** -decimals
-    assert shown.shape == (2,) and np.allclose(shown, expected, rtol=0, atol=half_unit), (
-        f"chapter 4 shows {key} = {shown}; recomputed {expected}"
-    )
+    expected = [INDEPENDENT[f"{name}_0"], INDEPENDENT[f"{name}_1"]]
+    assert len(shown) == 2, f"chapter 4 glues {key} = {text!r}: expected two numbers"
+    want = [_printed_like(m, e, v) for (m, e), v in zip(shown, expected, strict=True)]
+    assert [m for m, _ in shown] == want, (
+        f"chapter 4 shows {key} = {text}; recomputed and printed alike: {want}")
 
 
 def test_chapter4_gradient_step_with_the_article_sign_increases_the_loss(table):
@@ -489,13 +358,77 @@ def _visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text))
 
 
-def test_site_index_and_table_show_the_glued_values(built_site, glue):
+def test_site_index_and_table_show_the_glued_values(built_site, glue, table):
+    """The rendered errata page shows every value the table states or pastes, as formatted."""
     index = _visible_text((built_site / "index.html").read_text(encoding="utf-8"))
     assert f"共 {glue['errata_n_errors']} 处错误" in index
     assert f"第 4 节的数学推导占 {glue['errata_n_errors_s4']} 处" in index
-    page = _visible_text((built_site / "chapters" / "11-errata.html").read_text(encoding="utf-8"))
-    g4 = chapter_glue("04-math")
-    assert f"{g4['ch4_loss_after_article_step']:.6f}" in page   # pasted from chapter 4
-    g1 = chapter_glue("01-background")
-    assert f"{g1['ch1_resnet50_params']:,}" in page             # pasted from chapter 1
-    assert f"{INDEPENDENT['sigma3']:.4f}" in page
+    html = (built_site / "chapters" / "11-errata.html").read_text(encoding="utf-8")
+    page = _visible_text(unescape(html))
+    shown = 0
+    for item, fmts in SHOWN.items():                         # values the page computes
+        for name, fmt in fmts:
+            value = INDEPENDENT[name]
+            if "d}" in fmt or "{:," in fmt:
+                value = int(round(value))
+            text = re.sub(r"\s+", " ", fmt.format(value).replace("\\\\", "\\"))
+            assert text in page, f"item {item}: the page does not show {text!r} ({name})"
+            shown += 1
+    pasted = re.findall(r"\{glue:text\}`([0-9a-z-]+)\.ipynb::(\w+):([^`]*)`",
+                        " ".join(" ".join(cells) for cells in table.values()))
+    for notebook, key, fmt in pasted:                         # values pasted from chapters
+        text = format(chapter_glue(notebook)[key], fmt)
+        assert text in page, f"the page does not show {notebook}::{key} as {text!r}"
+        shown += 1
+    assert shown > 40 and len(pasted) >= 15, (shown, len(pasted))
+
+
+# --------------------------------------------------------------------------- typed years
+def _typed_text(node) -> str:
+    """The literal parts of a string expression (f-string values and calls left out)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else " " for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return _typed_text(node.left) + " " + _typed_text(node.right)
+    return " "
+
+
+def test_corrections_type_no_years():
+    """A year in a correction comes from references.bib (``ref(...)``) or a cited source, never
+    typed (the audit re-typed Siri's launch year and nothing noticed)."""
+    source = next(c.source for c in jupytext.read(CHAPTERS / "11-errata.md").cells
+                  if c.cell_type == "code" and "GROUPS = [" in c.source)
+    groups = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Assign)
+                  and getattr(n.targets[0], "id", "") == "GROUPS")
+    typed = {}
+    for group in groups.value.elts:
+        for item in group.elts[2].elts:
+            text = re.sub(r"“[^”]*”|`[^`]*`|\$[^$]*\$", " ", _typed_text(item.elts[3]))
+            years = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)
+            if years:
+                typed[item.elts[0].value] = years
+    assert not typed, f"errata corrections type years {typed}: read them from references.bib"
+
+
+# Fractions written as words (“约为五分之一”) are typed numbers too.  Known, until computed
+# (shrink-only): none left.
+FRACTION_WORDS_LEFT: dict[str, list[str]] = {}
+
+
+def test_corrections_type_no_fractions_in_words():
+    source = next(c.source for c in jupytext.read(CHAPTERS / "11-errata.md").cells
+                  if c.cell_type == "code" and "GROUPS = [" in c.source)
+    groups = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Assign)
+                  and getattr(n.targets[0], "id", "") == "GROUPS")
+    found = {}
+    for group in groups.value.elts:
+        for item in group.elts[2].elts:
+            text = re.sub(r"“[^”]*”", " ", _typed_text(item.elts[3]))
+            words = re.findall(r"[一二三四五六七八九十百千万]+分之[一二三四五六七八九十]+", text)
+            if words:
+                found[item.elts[0].value] = words
+    assert found == FRACTION_WORDS_LEFT, (
+        f"errata corrections type fractions in words: {found}; known: {FRACTION_WORDS_LEFT}. "
+        "Glue the computed share instead; remove a fixed one from FRACTION_WORDS_LEFT")

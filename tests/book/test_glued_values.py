@@ -32,7 +32,9 @@ from bookfiles import CHAPTERS, glue_records
 
 HERE = Path(__file__).parent / "independent"
 # The chapters whose numbers are computed rather than cited: each must have a module.
-REQUIRED: tuple[str, ...] = ("03-algorithms", "04-math", "05-lstm-mnist")
+REQUIRED: tuple[str, ...] = ("01-background", "02-concepts", "03-algorithms", "04-math",
+                              "05-lstm-mnist", "06-applications", "07-tools", "08-trends",
+                              "09-faq", "10-references", "11-errata", "12-performance")
 
 
 def _load(path: Path):

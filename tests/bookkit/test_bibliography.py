@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from pybtex.database import Entry
 
 from bookkit import bibliography as B
 
@@ -31,7 +32,16 @@ def test_long_author_lists_are_shortened(bib):
 
 
 def test_venue_prefers_the_conference_or_journal(bib):
-    assert B.venue(bib.entries["tan2019efficientnet"]) != ""
+    tan = bib.entries["tan2019efficientnet"]
+    assert B.venue(tan) == ("Proceedings of the 36th International Conference on Machine Learning "
+                            "(ICML 2019)")
+    # the order: booktitle, journal, institution, howpublished, publisher; '' when none is there
+    fields = {"booktitle": "Conf", "journal": "Journal", "institution": "Lab",
+              "howpublished": "Web", "publisher": "Press"}
+    for i, key in enumerate(fields):
+        entry = Entry("misc", fields={k: v for k, v in list(fields.items())[i:]})
+        assert B.venue(entry) == fields[key], key
+    assert B.venue(Entry("misc", fields={"title": "T"})) == ""
 
 
 def test_missing_bibliography_and_role_are_clear_errors(tmp_path, bib):

@@ -120,14 +120,29 @@ def test_gpt2_small_count_is_the_known_124439808():
     assert P.decoder_only_transformer_breakdown(12, 768, 50257, 1024)["total"] == 124_439_808
 
 
+@pytest.mark.slow
 def test_bert_base_count_matches_keras_style_construction():
-    d, vocab, pos, seg = 768, 30522, 512, 2
-    embeddings = (vocab + pos + seg) * d + 2 * d
-    blocks = 12 * P.transformer_block_params(d)
-    pooler = d * d + d
+    """BERT-Base built from keras.layers (token, position and segment embeddings summed and
+    layer-normalised, 12 post-norm blocks, tanh pooler on the first token): its count_params()."""
+    d, vocab, pos, seg, n_layers, heads = 768, 30522, 512, 2, 12, 12
+    tokens = keras.Input(shape=(pos,), dtype="int32")
+    segments = keras.Input(shape=(pos,), dtype="int32")
+    positions = keras.Input(shape=(pos,), dtype="int32")          # 0 .. 511
+    x = layers.Add()([layers.Embedding(vocab, d)(tokens), layers.Embedding(seg, d)(segments),
+                      layers.Embedding(pos, d)(positions)])
+    x = layers.LayerNormalization()(x)
+    for _ in range(n_layers):      # post-norm blocks from keras.layers, not minidl's helper
+        attention = layers.MultiHeadAttention(num_heads=heads, key_dim=d // heads)(x, x)
+        x = layers.LayerNormalization()(layers.Add()([x, attention]))
+        ff = layers.Dense(d)(layers.Dense(4 * d, activation="gelu")(x))
+        x = layers.LayerNormalization()(layers.Add()([x, ff]))
+    pooled = layers.Dense(d, activation="tanh")(x[:, 0])
+    keras_count = keras.Model([tokens, segments, positions], pooled).count_params()
+    keras.backend.clear_session()
     parts = P.bert_breakdown(12, d)
-    assert parts["total"] == embeddings + blocks + pooler == 109_482_240
-    assert (parts["embeddings"], parts["blocks"], parts["pooler"]) == (embeddings, blocks, pooler)
+    assert parts["total"] == keras_count == 109_482_240
+    assert parts["embeddings"] + parts["blocks"] + parts["pooler"] == keras_count
+    assert parts["pooler"] == d * d + d and parts["blocks"] == 12 * P.transformer_block_params(d)
 
 
 @pytest.mark.parametrize("config", P.PUBLISHED_CONFIGS, ids=lambda c: c.name)

@@ -18,6 +18,9 @@ What it does
   machinery (the same as tagging the cell ``hide-output``).  ``0`` turns this off.
 * **Chinese line breaks** (:mod:`bookkit.sphinxext.cjk`): a source line break between two Chinese
   characters is removed, so it is neither drawn as a space nor splits a word for the search index.
+* **The PDF** (:mod:`bookkit.sphinxext.latex`, :mod:`bookkit.sphinxext.pdflink`): the LaTeX
+  builder set up for a Chinese book (``make pdf``), and a "全书 PDF" entry in every page's download
+  menu when the PDF has been built.
 * **A clean console**: Sphinx 7.4 lists an inline script that an extension adds after the builder
   started twice (once with filename ``None``, once with ``''``); sphinx-thebe's
   ``const THEBE_JS_URL = ...`` is such a script, so every page threw "Identifier 'THEBE_JS_URL' has
@@ -36,6 +39,8 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from bookkit.sphinxext.cjk import JoinCjkLineBreaks
+from bookkit.sphinxext.latex import setup_latex
+from bookkit.sphinxext.pdflink import setup_pdflink
 from bookkit.sphinxext.search import BookChineseSearch, count_terms
 
 __all__ = ["setup", "count_terms", "BookChineseSearch", "CollapseLongOutputs",
@@ -215,5 +220,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _page_context, priority=502)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)  # after all additions
     app.add_post_transform(CollapseLongOutputs)
+    setup_latex(app)
+    setup_pdflink(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 2}

@@ -1,0 +1,1 @@
+"""Independent recomputations of glued values, one module per chapter (test_glued_values)."""
