@@ -62,7 +62,9 @@ def chapter(request):
 
 def test_every_glued_name_is_checked(chapter):
     name, glued, expected = chapter
-    unchecked = sorted(set(glued) - set(expected))
+    # Exercise answers (names starting with ex_) are checked, and their coverage enforced, by
+    # tests/book/test_exercises_narrative.py.
+    unchecked = sorted(k for k in set(glued) - set(expected) if not k.startswith("ex_"))
     assert not unchecked, (f"{name}: glued values with no independent check: {unchecked} -- add "
                            f"them to tests/book/independent/")
     stale = sorted(set(expected) - set(glued))

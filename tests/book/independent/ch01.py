@@ -51,4 +51,6 @@ def expected() -> dict[str, object]:
         "ch1_gpt3_tokens_zh": zh_count(300 * 10**9),    # Brown et al. 2020, section 2.2
         "ch1_gpt3_flops": 6 * GPT3 * 300e9,
         "ch1_gpt3_reported_flops": 3.64e3 * 1e15 * 86400,   # 3.64e3 PF/s-days, appendix D
+        # both round to 3.14 x 10^23 at three significant digits (bookkit.report.format_sci_zh)
+        "ch1_gpt3_flops_zh": "3.14 × 10²³", "ch1_gpt3_reported_flops_zh": "3.14 × 10²³",
     }

@@ -37,6 +37,21 @@ def lstm_accuracy(stored, glued):
     assert 0.9 < stored <= 1.0 and stored > glued["ch6_sorted_acc"] + 0.4
 
 
+def epochs_run(stored, glued):
+    """EarlyStopping(patience=4) within epochs=10: between 5 and 10 epochs ran."""
+    assert 5 <= stored <= 10, stored
+
+
+def val_acc_min(stored, glued):
+    """The lowest validation accuracy of the run: k/200, not above the highest."""
+    assert is_fraction_of(stored, 200) and stored <= glued["ch6_val_acc_max"]
+
+
+def val_acc_max(stored, glued):
+    """The highest validation accuracy of the run: k/200, well above chance (1/3)."""
+    assert is_fraction_of(stored, 200) and 0.8 < stored <= 1.0
+
+
 def expected() -> dict[str, object]:
     inception, densenet = inception_v3_backbone(), densenet121_backbone()
     return {
@@ -49,4 +64,7 @@ def expected() -> dict[str, object]:
         "ch6_zc_acc": zero_crossings, "ch6_chance": 1 / 3,
         "ch6_lstm_params": lstm(1, 16) + dense(16, 3),
         "ch6_lstm_test_acc": lstm_accuracy,
+        "ch6_n_val": 200, "ch6_one_val_sample": 1 / 200,
+        "ch6_epochs_run": epochs_run,
+        "ch6_val_acc_min": val_acc_min, "ch6_val_acc_max": val_acc_max,
     }
