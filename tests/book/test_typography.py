@@ -45,10 +45,8 @@ BLOCKS = "p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, figcaption, caption, .a
 # Pages of other branches that still break a rule when this test was written: page -> rules.
 # Remove a page from this set once its chapter is fixed (its test then XPASSes).
 PAGES_STILL_TO_FIX: dict[str, str] = {
-    "chapters/04-math": "a space before the links 原文勘误 (4) and after 第 5 章 and 第 3 章",
     "chapters/05-lstm-mnist": "e-notation in glued prose (3.0e-08, 1e-07, 5.7e-06); a space after "
                               "the link 第 2 章 and before the links 图 5.3 and 图 5.4",
-    "chapters/11-errata": "a range written with an em dash (3—5)",
     "chapters/12-performance": "a space after the link 第 5 章",
 }
 
@@ -162,7 +160,6 @@ MACHINERY = ("NBVAL", "glue(", "inspect.getsource", "审计清单")
 # Pages of other branches that still show test machinery: page -> what they show (times).
 MACHINERY_STILL_TO_FIX: dict[str, str] = {
     "chapters/05-lstm-mnist": "glue( 63",
-    "chapters/11-errata": "glue( 13, 审计清单 2",
     "chapters/12-performance": "glue( 12",
 }
 
