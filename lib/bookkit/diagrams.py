@@ -141,19 +141,20 @@ def _edge_point(centre, towards, half_size):
     return (centre[0] + dx * scale, centre[1] + dy * scale)
 
 
-# The 2-3-2 network of chapter 4, left to right; positions in data units.
+# The 2-3-2 network of chapter 4, left to right; positions in data units.  Keys are the names the
+# chapter passes values under; labels use the book's notation (appendix 符号表): X, Z_l, H_l, y.
 _TWO_LAYER = (
-    ("x", r"$x$", (0.0, 2.4), "input"),
+    ("x", r"$X$", (0.0, 2.4), "input"),
     ("W1", r"$W_1$", (0.0, 0.0), "param"),
     ("b1", r"$b_1$", (0.0, -2.4), "param"),
-    ("z_h", r"$z_h = xW_1 + b_1$", (3.2, 0.0), "value", 22),
-    ("h", r"$h = \sigma(z_h)$", (6.2, 0.0), "value"),
+    ("z_h", r"$Z_1 = XW_1 + b_1$", (3.2, 0.0), "value", 22),
+    ("h", r"$H_1 = \sigma(Z_1)$", (6.2, 0.0), "value"),
     ("W2", r"$W_2$", (6.6, -2.6), "param", -30),
     ("b2", r"$b_2$", (8.6, -2.6), "param", 22),
-    ("z_o", r"$z_o = hW_2 + b_2$", (9.2, 0.0), "value", 26),
-    ("y_hat", r"$\hat{y} = \sigma(z_o)$", (12.1, 0.0), "value"),
-    ("t", r"$t$", (15.0, -2.6), "input", 24),
-    ("L", r"$L = \frac{1}{2}\sum_k(\hat{y}_k - t_k)^2$", (15.0, 0.0), "loss"),
+    ("z_o", r"$Z_2 = H_1W_2 + b_2$", (9.2, 0.0), "value", 26),
+    ("y_hat", r"$\hat{y} = \sigma(Z_2)$", (12.1, 0.0), "value"),
+    ("t", r"$y$", (15.0, -2.6), "input", 24),
+    ("L", r"$L = \frac{1}{2}\sum_k(\hat{y}_k - y_k)^2$", (15.0, 0.0), "loss"),
 )
 _TWO_LAYER_EDGES = (("x", "z_h"), ("W1", "z_h"), ("b1", "z_h"), ("z_h", "h"), ("h", "z_o"),
                     ("W2", "z_o"), ("b2", "z_o"), ("z_o", "y_hat"), ("y_hat", "L"), ("t", "L"))

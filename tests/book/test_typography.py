@@ -10,9 +10,7 @@ The test reads the HTML of every page of ``_toc.yml`` as built by ``jupyter-book
 table cells written in Markdown, figure captions -- outside code, cell inputs and outputs, and math.
 Glued values (``{glue:text}``) are part of the prose and are scanned with it.
 
-Pages owned by other branches that still break a rule are listed in ``PAGES_STILL_TO_FIX``; their
-tests are expected failures until they are fixed, and a page that passes is reported as XPASS so
-that it can be removed from the set.
+Every page must pass; only the API appendix (English by design) is exempt.
 """
 
 from __future__ import annotations
@@ -41,13 +39,6 @@ NOT_PROSE = ("div.cell", "div.highlight", "pre", "code", "kbd", ".math", "span.m
              # equation references render as (1.1), the convention d2l-zh follows as well
              "a[href*='#equation-']")
 BLOCKS = "p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, figcaption, caption, .admonition-title"
-
-# Pages of other branches that still break a rule when this test was written: page -> rules.
-# Remove a page from this set once its chapter is fixed (its test then XPASSes).
-PAGES_STILL_TO_FIX: dict[str, str] = {
-    "chapters/04-math": "a space before the links 原文勘误 (4) and after 第 5 章 and 第 3 章",
-}
-
 
 def _is_cjk(ch: str) -> bool:
     return bool(ch) and bool(re.match(f"[{CJK}{CJK_PUNCT}]", ch))
@@ -122,9 +113,6 @@ def _page_param(page: str):
     if page in PAGES_IN_ENGLISH:
         marks = pytest.mark.skip(reason="English page (API reference): Chinese typography rules "
                                         "do not apply")
-    elif page in PAGES_STILL_TO_FIX:
-        marks = pytest.mark.xfail(reason=f"page still to be fixed: {PAGES_STILL_TO_FIX[page]}",
-                                  strict=False)
     return pytest.param(page, marks=marks, id=page)
 
 
@@ -155,20 +143,7 @@ def test_rules_accept_book_style(text):
 
 
 MACHINERY = ("NBVAL", "glue(", "inspect.getsource", "审计清单")
-# Pages of other branches that still show test machinery: page -> what they show (times).
-MACHINERY_STILL_TO_FIX: dict[str, str] = {
-}
-
-
-def _machinery_param(page: str):
-    marks = ()
-    if page in MACHINERY_STILL_TO_FIX:
-        marks = pytest.mark.xfail(reason=f"still shows {MACHINERY_STILL_TO_FIX[page]}",
-                                  strict=False)
-    return pytest.param(page, marks=marks, id=page)
-
-
-@pytest.mark.parametrize("page", [_machinery_param(p) for p in toc_entries()])
+@pytest.mark.parametrize("page", toc_entries())
 def test_page_shows_no_test_machinery(built_site, page):
     """What the reader sees holds no test scaffolding: nbval markers, glue calls in visible code,
     library source dumps, or the name of an internal checklist."""
