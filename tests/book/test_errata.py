@@ -432,3 +432,18 @@ def test_corrections_type_no_fractions_in_words():
     assert found == FRACTION_WORDS_LEFT, (
         f"errata corrections type fractions in words: {found}; known: {FRACTION_WORDS_LEFT}. "
         "Glue the computed share instead; remove a fixed one from FRACTION_WORDS_LEFT")
+
+
+def test_errata_page_opens_with_its_table_before_any_code(built_site):
+    """The reader meets the errata table first; the code that computes it stays in the notebook."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((built_site / "chapters/11-errata.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    article = soup.select_one("article.bd-article") or soup.select_one("main")
+    first_table = article.find("table")
+    assert first_table is not None, "the errata page shows no table"
+    assert "编号" in first_table.get_text(), "the first table on the errata page is not the errata"
+    code_before = [el for el in first_table.find_all_previous(["div"])
+                   if "cell_input" in (el.get("class") or []) and article in el.parents]
+    assert not code_before, f"{len(code_before)} code cell(s) shown before the errata table"
