@@ -395,20 +395,26 @@ def _typed_text(node) -> str:
     return " "
 
 
-def test_corrections_type_no_years():
-    """A year in a correction comes from references.bib (``ref(...)``) or a cited source, never
-    typed (the audit re-typed Siri's launch year and nothing noticed)."""
+def _typed_corrections():
+    """(item id, the text typed into its correction column) for every row of the errata source."""
     source = next(c.source for c in jupytext.read(CHAPTERS / "11-errata.md").cells
                   if c.cell_type == "code" and "GROUPS = [" in c.source)
     groups = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Assign)
                   and getattr(n.targets[0], "id", "") == "GROUPS")
-    typed = {}
     for group in groups.value.elts:
         for item in group.elts[2].elts:
-            text = re.sub(r"“[^”]*”|`[^`]*`|\$[^$]*\$", " ", _typed_text(item.elts[3]))
-            years = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)
-            if years:
-                typed[item.elts[0].value] = years
+            yield item.elts[0].value, _typed_text(item.elts[3])
+
+
+def test_corrections_type_no_years():
+    """A year in a correction comes from references.bib (``ref(...)``) or a cited source, never
+    typed (the audit re-typed Siri's launch year and nothing noticed)."""
+    typed = {}
+    for item, text in _typed_corrections():
+        text = re.sub(r"“[^”]*”|`[^`]*`|\$[^$]*\$", " ", text)
+        years = re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text)
+        if years:
+            typed[item] = years
     assert not typed, f"errata corrections type years {typed}: read them from references.bib"
 
 
@@ -418,17 +424,12 @@ FRACTION_WORDS_LEFT: dict[str, list[str]] = {}
 
 
 def test_corrections_type_no_fractions_in_words():
-    source = next(c.source for c in jupytext.read(CHAPTERS / "11-errata.md").cells
-                  if c.cell_type == "code" and "GROUPS = [" in c.source)
-    groups = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Assign)
-                  and getattr(n.targets[0], "id", "") == "GROUPS")
     found = {}
-    for group in groups.value.elts:
-        for item in group.elts[2].elts:
-            text = re.sub(r"“[^”]*”", " ", _typed_text(item.elts[3]))
-            words = re.findall(r"[一二三四五六七八九十百千万]+分之[一二三四五六七八九十]+", text)
-            if words:
-                found[item.elts[0].value] = words
+    for item, text in _typed_corrections():
+        words = re.findall(r"[一二三四五六七八九十百千万]+分之[一二三四五六七八九十]+",
+                           re.sub(r"“[^”]*”", " ", text))
+        if words:
+            found[item] = words
     assert found == FRACTION_WORDS_LEFT, (
         f"errata corrections type fractions in words: {found}; known: {FRACTION_WORDS_LEFT}. "
         "Glue the computed share instead; remove a fixed one from FRACTION_WORDS_LEFT")
