@@ -1,4 +1,4 @@
-"""tests/plugins/nbval_plugin.py: glued numbers compared to 10 significant digits, nothing looser."""
+"""tests/plugins/nbval_plugin.py: glued numbers compared to 10 significant digits, no looser."""
 
 from __future__ import annotations
 
