@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["markdown_table", "format_count_zh", "format_sci_zh"]
+__all__ = ["markdown_table", "format_count_zh", "format_sci_zh", "format_vector"]
 
 _UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
 
@@ -54,6 +54,20 @@ def format_sci_zh(x: float, digits: int = 3) -> str:
     if -3 <= exp <= 4:
         return f"{float(f'{x:.{digits}g}'):.{max(digits - 1 - exp, 0)}f}"
     return f"{mantissa} × 10{str(exp).translate(_SUPERSCRIPT)}"
+
+
+def format_vector(a, digits: int = 4) -> str:
+    """A vector or matrix for prose and tables: ``'[0.5000, 1.1000]'``, matrix rows joined with
+    ``'; '`` (``'[1.00, 2.00; 3.00, 4.00]'``); ``digits`` decimals.  a: scalar, (n,) or (m, n)."""
+    import numpy as np
+
+    if not isinstance(digits, int) or isinstance(digits, bool) or digits < 0:
+        raise ValueError(f"digits must be a non-negative integer, got {digits!r}")
+    arr = np.asarray(a, dtype=float)
+    if arr.ndim > 2:
+        raise ValueError(f"a must be a scalar, vector or matrix, got shape {arr.shape}")
+    rows = [", ".join(f"{v:.{digits}f}" for v in row) for row in np.atleast_2d(arr)]
+    return "[" + "; ".join(rows) + "]"
 
 
 def _cell(value: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bookkit.report import format_count_zh, format_sci_zh, markdown_table
+from bookkit.report import format_count_zh, format_sci_zh, format_vector, markdown_table
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,17 @@ def test_format_sci_zh_writes_powers_of_ten_for_chinese_prose(x, digits, text):
 def test_format_sci_zh_rejects_what_is_not_a_finite_number(bad):
     with pytest.raises(ValueError, match="finite number"):
         format_sci_zh(bad)
+
+
+@pytest.mark.parametrize(("a", "digits", "text"), [
+    ([0.95257, 1.0], 4, "[0.9526, 1.0000]"),
+    ([[1, 2], [3, 4]], 2, "[1.00, 2.00; 3.00, 4.00]"),
+    (0.5, 1, "[0.5]"),
+])
+def test_format_vector_writes_rows_with_fixed_decimals(a, digits, text):
+    assert format_vector(a, digits) == text
+
+
+def test_format_vector_rejects_arrays_of_three_dimensions():
+    with pytest.raises(ValueError, match=r"shape \(1, 1, 1\)"):
+        format_vector([[[1.0]]])
