@@ -8,6 +8,7 @@
 #   make lab      open the chapters in JupyterLab (jupytext keeps .md and .ipynb in sync)
 #   make bench    benchmarks (benchmarks/), prints a table; `make bench PIECES="lstm models"` runs
 #                 some (lstm, models, book, gpu), BENCH_ARGS=--quick tries them out quickly
+#   make lock     recompile requirements.txt (the complete lock) from requirements.in with pip-tools
 #   make clean    remove build outputs (keeps .venv)
 
 PYTHON ?= python3
@@ -27,7 +28,7 @@ unexport MPLBACKEND
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 SOURCES   := $(sort $(wildcard chapters/[0-9][0-9]-*.md))
 
-.PHONY: install book wheel pdf test test-fast test-lib test-notebooks execute lab bench lint clean
+.PHONY: install lock book wheel pdf test test-fast test-lib test-notebooks execute lab bench lint clean
 
 install: $(STAMP)
 
@@ -38,6 +39,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book .venv)" >/dev/null
 	touch $(STAMP)
+
+# requirements.in names what the book needs (exact pins); requirements.txt is the complete lock that
+# `make install` installs.  After editing requirements.in (or to refresh the transitive pins), run
+# `make lock`, then `make install` and re-execute the chapters (`make execute`).
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.txt requirements.in
 
 # The site offers _build/pdf/book.pdf (copied in as book.pdf, linked from every page's download menu)
 # when `make pdf` has built it; without it the site is built without the link.  It always offers the
