@@ -8,7 +8,9 @@ repository each is a symbolic link to the one copy, which building a wheel copie
 
 - ``article.txt``: ``article/article.txt`` in the repository (chapter 11, 勘误表);
 - ``references.bib``: ``references.bib`` (chapters 7, 10, 11, through :mod:`.bibliography`);
-- ``requirements.txt``: ``requirements.txt``, the pinned versions (chapters 7 and 11);
+- ``requirements.txt``: ``requirements.txt``, the complete lock (chapters 7 and 11);
+- ``requirements.in``: ``requirements.in``, the packages the book needs directly, which
+  ``make lock`` compiles into the lock;
 - ``ch5_tuning.json``: ``benchmarks/results/ch5_tuning.json`` (chapter 5's recorded tuning runs);
 - ``latest.json``: ``benchmarks/results/latest.json`` (chapter 12: ``make bench``'s results).
 
@@ -44,6 +46,7 @@ FILES = {
     "article.txt": "article/article.txt",
     "references.bib": "references.bib",
     "requirements.txt": "requirements.txt",
+    "requirements.in": "requirements.in",
     "ch5_tuning.json": "benchmarks/results/ch5_tuning.json",
     "latest.json": "benchmarks/results/latest.json",
 }
