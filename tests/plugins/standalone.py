@@ -13,7 +13,7 @@ execution is then also the check that each chapter runs outside the repository. 
 4. runs pytest with nbval (strict, with ``tests/plugins``' plugin and sanitizer, copied) in that
    environment, the chapters' directories as the kernels' working directories.  No network is
    used (``--no-index``); environment variables pass through (``OPENBLAS_CORETYPE``...), except
-   ``PYTHONPATH``, which is replaced.
+   ``PYTHONPATH`` (replaced), ``MINIDL_MNIST_DIR`` and ``BOOKKIT_BOOK_DIR`` (removed).
 
 Usage: ``python tests/plugins/standalone.py [--keep] NOTEBOOK... [-- PYTEST_ARGS...]``; the exit
 status is pytest's.  ``--keep`` keeps the temporary directory (printed) for inspection.
@@ -103,7 +103,9 @@ def main(argv: list[str]) -> int:
             target.parent.mkdir(parents=True)
             shutil.copy(source, target)
             copies.append(str(target))
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        # a reader has none of these: PYTHONPATH (a checkout's lib/), the lookups' overrides
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("PYTHONPATH", "MINIDL_MNIST_DIR", "BOOKKIT_BOOK_DIR")}
         env["PYTHONPATH"] = str(plugins)
         site = next((tmp / "venv" / "lib").glob("python*/site-packages"))
         if subprocess.run([str(python), "-c", CHECK, str(site), str(ROOT)],
