@@ -3,6 +3,7 @@
 #   make wheel    the book's package as a wheel, _build/wheel/ (the site offers it; README "Downloads")
 #   make pdf      the whole book as one Chinese PDF, _build/pdf/book.pdf (needs XeLaTeX, see README)
 #   make test     the whole suite: lint, library, pairing, nbval (re-execution), strict build, browser
+#   make test-portability  nbval again on emulated other machines (older instruction sets; one core)
 #   make test-fast  the unit tests of minidl only (tests/minidl, without the slow ones): under a minute
 #   make execute  re-execute chapters/*.md into their paired .ipynb (after editing a chapter)
 #   make lab      open the chapters in JupyterLab (jupytext keeps .md and .ipynb in sync)
@@ -28,7 +29,8 @@ unexport MPLBACKEND
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 SOURCES   := $(sort $(wildcard chapters/[0-9][0-9]-*.md))
 
-.PHONY: install lock book wheel pdf test test-fast test-lib test-notebooks execute lab bench lint clean
+.PHONY: install lock book wheel pdf test test-fast test-lib test-notebooks test-portability execute lab bench lint \
+        clean
 
 install: $(STAMP)
 
@@ -95,6 +97,28 @@ test-notebooks: $(STAMP)
 	$(PY) tests/plugins/standalone.py $(NOTEBOOKS) -- $(NBVAL_ARGS)
 
 test: lint test-lib test-notebooks
+
+# The notebooks re-executed by nbval on emulated other machines; any output that differs fails.
+#  1. an older instruction set for every numeric library at once: OpenBLAS's Sandybridge kernels,
+#     NumPy without its AVX2/FMA3 (X86_V3) loops, TensorFlow's oneDNN and XLA limited to AVX;
+#  2. one core (taskset), which changes every library's thread split.
+# tests/plugins/emulated_machine.py first checks that each emulation is in effect.  It cannot
+# emulate a newer instruction set than this machine's (AVX-512 on an AVX2 machine).  Skipped where
+# OPENBLAS_CORETYPE is already set: such machines force OpenBLAS's kernels to work around an old
+# OpenBLAS bug, and the sweep must not override that.  .ci/run runs it after `make test`.
+OLDER_ISA := OPENBLAS_CORETYPE=Sandybridge NPY_DISABLE_CPU_FEATURES=X86_V3 ONEDNN_MAX_CPU_ISA=AVX \
+             XLA_FLAGS=--xla_cpu_max_isa=AVX
+test-portability: $(STAMP)
+	@if [ -n "$${OPENBLAS_CORETYPE:-}" ]; then \
+	  echo "make test-portability: skipped: OPENBLAS_CORETYPE=$$OPENBLAS_CORETYPE is set on this machine;" \
+	    "the sweep emulates other CPUs only where OpenBLAS chooses its own kernels"; exit 0; fi
+	@command -v taskset >/dev/null || { echo "make test-portability needs taskset (util-linux)"; exit 1; }
+	@echo "== emulated machine 1: older instruction set ($(OLDER_ISA))"
+	env $(OLDER_ISA) $(PY) tests/plugins/emulated_machine.py
+	env $(OLDER_ISA) $(MAKE) --no-print-directory test-notebooks
+	@echo "== emulated machine 2: one core (taskset -c 0)"
+	taskset -c 0 $(PY) tests/plugins/emulated_machine.py --cores 1
+	taskset -c 0 $(MAKE) --no-print-directory test-notebooks
 
 # `make execute` runs every chapter; `make execute CHAPTER=04-math` runs one.
 execute: $(STAMP)

@@ -6,8 +6,8 @@ rate (``model.optimizer``), the epochs and steps Keras counted (``history.params
 typed beside the ``fit`` call, keeps the prose true when someone edits the call.
 
 - :func:`keras_settings` ``(model, history=None, n_train=None) -> dict``: learning rate (the
-  initial one of a schedule, and the schedule's name), optimizer, epochs asked for and run, steps per
-  epoch, batch size (from the steps and the number of training samples), units per layer.
+  initial one of a schedule, and the schedule's name), optimizer, epochs asked for and run, steps
+  per epoch, batch size (from the steps and the number of training samples), units per layer.
 - :func:`batch_size_from_steps` ``(n, steps) -> int``: the one batch size that splits n samples
   into that many steps, or ValueError when several do.
 """

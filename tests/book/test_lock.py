@@ -39,7 +39,8 @@ def test_every_installed_distribution_is_pinned_at_its_version():
         f"installed but not pinned in requirements.txt: {unpinned}; add what the book needs to "
         "requirements.in and run `make lock`"
     )
-    differ = {n: (installed[n], v) for n, v in locked.items() if n in installed and installed[n] != v}
+    differ = {n: (installed[n], v) for n, v in locked.items()
+              if n in installed and installed[n] != v}
     assert not differ, f"installed != locked (installed, locked): {differ}; run `make install`"
     missing = sorted(set(locked) - set(installed))
     assert not missing, f"pinned in requirements.txt but not installed: {missing}; `make install`"

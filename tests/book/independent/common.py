@@ -184,10 +184,12 @@ def call_argument(notebook: str, function: str, keyword: str):
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        code = "\n".join(line for line in cell.source.splitlines() if not line.startswith(("%", "!")))
+        code = "\n".join(line for line in cell.source.splitlines()
+                         if not line.startswith(("%", "!")))
         for node in ast.walk(ast.parse(code)):
-            if isinstance(node, ast.Call) and getattr(node.func, "id",
-                                                        getattr(node.func, "attr", None)) == function:
+            name = getattr(node.func, "id", getattr(node.func, "attr", None)) if isinstance(
+                node, ast.Call) else None
+            if name == function:
                 found += [ast.literal_eval(k.value) for k in node.keywords if k.arg == keyword]
     assert len(found) == 1, f"{notebook}: {function}(..., {keyword}=...) found {len(found)} times"
     return found[0]
