@@ -1,5 +1,6 @@
 # The book's commands.  Everything runs inside .venv, created on first use.
 #   make book     build the site into _build/html from the committed notebook outputs
+#   make wheel    the book's package as a wheel, _build/wheel/ (the site offers it; README "Downloads")
 #   make pdf      the whole book as one Chinese PDF, _build/pdf/book.pdf (needs XeLaTeX, see README)
 #   make test     the whole suite: lint, library, pairing, nbval (re-execution), strict build, browser
 #   make test-portability  nbval again on emulated other machines (older instruction sets; one core)
@@ -18,6 +19,9 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
+# The notebooks run in the book's pinned environment (requirements.txt): chapter 7 then asserts that
+# every installed version is the pinned one (elsewhere, e.g. Colab, it lists the differences).
+export BOOK_PINNED_ENV := 1
 # Notebooks must run with matplotlib's inline backend (as in Jupyter): with MPLBACKEND=Agg a glued
 # figure has no PNG and nbval fails.  Never pass a caller's MPLBACKEND down to the kernels.
 unexport MPLBACKEND
@@ -25,7 +29,8 @@ unexport MPLBACKEND
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 SOURCES   := $(sort $(wildcard chapters/[0-9][0-9]-*.md))
 
-.PHONY: install lock book pdf test test-fast test-lib test-notebooks test-portability execute lab bench lint clean
+.PHONY: install lock book wheel pdf test test-fast test-lib test-notebooks test-portability execute lab bench lint \
+        clean
 
 install: $(STAMP)
 
@@ -45,12 +50,18 @@ lock: $(STAMP)
 	  --output-file requirements.txt requirements.in
 
 # The site offers _build/pdf/book.pdf (copied in as book.pdf, linked from every page's download menu)
-# when `make pdf` has built it; without it the site is built without the link.
-book: $(STAMP)
+# when `make pdf` has built it; without it the site is built without the link.  It always offers the
+# book's wheel (`make wheel`, run first), with which a downloaded notebook runs.
+book: $(STAMP) wheel
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@if [ -f _build/pdf/book.pdf ]; then echo "The site offers _build/pdf/book.pdf as book.pdf" \
 	  "(built $$(date -r _build/pdf/book.pdf '+%F %T'); \`make pdf\` rebuilds it)"; fi
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
+
+# The book's package (minidl, bookkit, MNIST and the files the chapters read) as one wheel,
+# _build/wheel/minidl-VERSION-py3-none-any.whl, built offline from a clean copy of the checkout.
+wheel: $(STAMP)
+	$(PY) -m bookkit.wheel _build/wheel .
 
 # The PDF: Sphinx's LaTeX builder (configured by _config.yml and lib/bookkit/sphinxext/latex.py),
 # then XeLaTeX through latexmk.  Without XeLaTeX it stops at once and says what to install.
@@ -78,11 +89,12 @@ test-lib: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest tests/minidl -q -m "not slow"
 
-# nbval, strict mode: every stored output must equal a fresh execution.
+# nbval, strict mode: every stored output must equal a fresh execution.  Each chapter runs as a
+# reader runs a downloaded notebook (tests/plugins/standalone.py): copied alone into an empty
+# temporary directory, importing the book's wheel (built from this checkout, installed there, not
+# editable) with no file of the checkout reachable, offline.  NBVAL_ARGS go to pytest.
 test-notebooks: $(STAMP)
-	PYTHONPATH=tests/plugins$${PYTHONPATH:+:$$PYTHONPATH} $(PY) -m pytest -q -p nbval_plugin --nbval --nbval-current-env \
-	  --nbval-sanitize-with tests/plugins/nbval_sanitize.cfg --nbval-cell-timeout 900 \
-	  -o testpaths= -o addopts= $(NOTEBOOKS)
+	$(PY) tests/plugins/standalone.py $(NOTEBOOKS) -- $(NBVAL_ARGS)
 
 test: lint test-lib test-notebooks
 
@@ -136,5 +148,5 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 clean:
-	rm -rf _build .pytest_cache .hypothesis chapters/.ipynb_checkpoints
+	rm -rf _build build .pytest_cache .hypothesis chapters/.ipynb_checkpoints
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
