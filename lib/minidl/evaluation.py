@@ -1,9 +1,8 @@
 """Evaluating a model honestly: one train/validation/test split.
 
-Chapter 3 uses this for the article's 模型训练 steps: split once; fit standardisation statistics and
-weights on the training part; choose hyperparameters on the validation part only; touch the test
-part once, at the end.  (The chapter times inference with
-``bookkit.benchmarking.interleaved_times``.)
+For the article's 模型训练 steps: split once; fit standardisation statistics and weights on the
+training part; choose hyperparameters on the validation part only; touch the test part once, at
+the end.
 
 Arrays are batch-first: ``x: (N, ...)``, ``y: (N, ...)``.
 """
@@ -12,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minidl._checks import check_real, check_rng
+from minidl.validation import check_real, check_rng
 
 __all__ = ["train_val_test_split"]
 
