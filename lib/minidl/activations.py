@@ -189,7 +189,7 @@ _ELEMENTWISE: dict[str, tuple[Callable, Callable]] = {
     "linear": (linear, linear_grad),
 }
 
-#: The elementwise activations (all but softmax): what an LSTM's ``activation`` and
+#: Names of the elementwise activations, all but softmax; what an LSTM's ``activation`` and
 #: ``recurrent_activation`` accept (:data:`minidl.lstm.ACTIVATIONS`,
 #: :func:`minidl.keras_models.lstm_classifier`).  The one list; tests check that the LSTM's fast
 #: kernels and :mod:`minidl.symbolic` cover it.

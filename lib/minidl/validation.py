@@ -1,7 +1,7 @@
 """Input validation: the one set of checks behind every public function of :mod:`minidl`.
 
 Public functions validate their arguments at the boundary with these helpers (the pattern of
-scikit-learn's ``check_scalar``), and :mod:`bookkit` uses them too;
+scikit-learn's ``check_scalar``), and ``bookkit`` uses them too;
 ``tests/minidl/test_validation.py`` walks every public function of :mod:`minidl` with a wrong
 count (``"3"``, ``2.0``, ``True``) and holds it to this contract:
 
