@@ -185,3 +185,11 @@ def test_the_activation_list_lives_once_and_every_implementation_covers_it():
                 "softmax": S.softmax_cross_entropy_gradient}
     assert set(symbolic) == set(A.NAMES)
     assert set(S._ACTS) <= set(A.ELEMENTWISE)
+
+
+def test_every_registered_activation_has_its_keras_oracle_here():
+    """The Keras oracle table of this file covers the registry: a new elementwise activation
+    without a Keras counterpart in ELEMENTWISE (softmax has its own tests) fails."""
+    assert [name for name, *_ in ELEMENTWISE] == list(A.ELEMENTWISE)
+    for name, f, f_grad, _ in ELEMENTWISE:
+        assert (A.get(name).fn, A.get(name).grad) == (f, f_grad)
