@@ -203,17 +203,25 @@ class MLP:
                              "form)")
         return spec, spec.fused_activation == self.activations[-1]
 
+    def _forward_loss(self, x, y, loss, from_logits: bool):
+        """Forward pass and mean loss: ``(value, y_hat, cache, dout, wrt)``, where ``dout()``
+        gives the gradient :meth:`backward` starts from and ``wrt`` where it enters."""
+        spec, fused = self._loss(loss, from_logits)
+        y_hat, cache = self.forward(x)
+        y = _batch_targets(x, y)
+        if fused:          # the loss's fused gradient, from the output layer's logits Z_L
+            out, wrt, kw = cache[f"Z{self.n_layers}"], "logits", {"from_logits": True}
+        else:
+            out, wrt, kw = y_hat, "output", ({"from_logits": True} if from_logits else {})
+        value = float(np.mean(spec.fn(y, out, **kw)))
+        return value, y_hat, cache, lambda: spec.grad(y, out, **kw), wrt
+
     def loss(self, x, y, loss: str = "mean_squared_error", *, from_logits: bool = False) -> float:
         """Mean loss over the batch (Keras's ``model.evaluate`` value), without gradients.
 
         x: (N, D_in); y: targets as the loss expects them (e.g. (N,) ints for sparse CE).
         """
-        spec, fused = self._loss(loss, from_logits)
-        y_hat, cache = self.forward(x)
-        y = _batch_targets(x, y)
-        if fused:
-            return float(np.mean(spec.fn(y, cache[f"Z{self.n_layers}"], from_logits=True)))
-        return float(np.mean(spec.fn(y, y_hat, **({"from_logits": True} if from_logits else {}))))
+        return self._forward_loss(x, y, loss, from_logits)[0]
 
     def loss_and_grads(self, x, y, loss: str = "mean_squared_error", *,
                        from_logits: bool = False) -> LossAndGrads:
@@ -224,13 +232,8 @@ class MLP:
         ``SparseCategoricalCrossentropy(from_logits=True)``.  ``grads`` holds the parameters'
         gradients (keys of ``params``), ready for ``optimizer.step(net.params, grads)``.
         """
-        spec, fused = self._loss(loss, from_logits)
-        y_hat, cache = self.forward(x)
-        y = _batch_targets(x, y)
-        out, wrt, kw = (cache[f"Z{self.n_layers}"], "logits", {"from_logits": True}) if fused \
-            else (y_hat, "output", {"from_logits": True} if from_logits else {})
-        value = float(np.mean(spec.fn(y, out, **kw)))
-        grads = self.backward(spec.grad(y, out, **kw), cache, wrt=wrt)
+        value, y_hat, cache, dout, wrt = self._forward_loss(x, y, loss, from_logits)
+        grads = self.backward(dout(), cache, wrt=wrt)
         del grads["x"]
         return LossAndGrads(value, grads, y_hat)
 
