@@ -25,7 +25,7 @@ import numpy as np
 
 from bookkit.report import markdown_table
 from minidl._blas import blas_threads
-from minidl.validation import check_counts, check_int
+from minidl.validation import check_choice, check_counts, check_int
 
 __all__ = [
     "machine_info",
@@ -400,8 +400,7 @@ def results_table(rows, *, language: str = "en", with_piece: bool = True) -> str
     None) and, when ``with_piece``, ``piece``; language: ``"en"`` or ``"zh"`` (headers and the
     met column).
     """
-    if language not in _TABLE_WORDS:
-        raise ValueError(f"language must be one of {sorted(_TABLE_WORDS)}, got {language!r}")
+    check_choice(language, "language", sorted(_TABLE_WORDS))
     headers, met_words = _TABLE_WORDS[language]
 
     def get(row, key):
