@@ -292,6 +292,10 @@ def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_e
     cs = ws.empty((T + 1, N, H), dtype)    # cs[0] = c0, cs[t + 1] = c_t
     cs[0] = c0
     act_c = ws.empty((T, N, H), dtype)     # activation(c_t)
+    # The returned h_seq, (N, T, H) batch-first: a buffer of its own, not a view of xh (which the
+    # backward pass reads), so that writing into it cannot change the gradients.  It comes from
+    # the workspace too (an array the caller holds is not handed out again, one dropped is).
+    h_seq = ws.empty((N, T, H), dtype)
 
     def rows(a, b):
         ig = np.empty((b - a, H), dtype)
@@ -314,17 +318,13 @@ def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_e
                 c += ig
                 act(c, out=ac)
                 np.multiply(o, ac, out=hs[t + 1, a:b])       # h = o * activation(c)
+                h_seq[a:b, t] = hs[t + 1, a:b]               # (copied while in cache)
 
     _parallel(rows, _blocks(N, k))
     cache = {
         "xh": xh, "W4": W4, "cs": cs, "gates": gates, "act_c": act_c,
         "act_d": act_d, "ract_d": ract_d, "shape": (N, T, D, H), "dtype": dtype, "path": "fast",
     }
-    # The outputs are copies, (N, T, H) batch-first, so that writing into them cannot change the
-    # cache (hs is a view of xh, which the backward pass reads).  h_seq comes from the workspace
-    # too: an array the caller holds is not handed out again, and one the caller dropped is.
-    h_seq = ws.empty((N, T, H), dtype)
-    np.copyto(h_seq, hs[1:].transpose(1, 0, 2))
     return h_seq, hs[T].copy(), cs[T].copy(), cache
 
 
