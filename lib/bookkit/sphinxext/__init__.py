@@ -1,7 +1,7 @@
 """The book's Sphinx extension: what the published site adds for its readers.
 
 Enabled in ``_config.yml`` (``sphinx: extra_extensions: [bookkit.sphinxext]``).  It lives in the
-installed ``minidl`` package rather than beside the book so that every build imports the same code:
+installed ``bookkit`` package rather than beside the book so that every build imports the same code:
 ``make book``, the test suite's build into a temporary directory, and builds of temporary copies of
 the book.  Nothing in ``minidl`` imports it; it needs Sphinx, the library does not.
 
