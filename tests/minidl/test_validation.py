@@ -190,6 +190,11 @@ COUNTS = {
     "symbolic.two_layer_network_gradients": [
         lambda n: _import("symbolic").two_layer_network_gradients(n, 1, 1)],
     "training.fit": [lambda n: _fit(epochs=n), lambda n: _fit(batch_size=n)],
+    "settings.batch_size_from_steps": [
+        lambda n: _import("settings").batch_size_from_steps(n, 1),
+        lambda n: _import("settings").batch_size_from_steps(7, n)],
+    "evaluation.confusion_matrix": [
+        lambda n: _import("evaluation").confusion_matrix(np.array([0, 1]), np.array([0, 1]), n)],
     "validation.check_int": [lambda n: V.check_int(n, "n")],
     "validation.check_counts": [lambda n: V.check_counts(n=n)],
 }
@@ -199,7 +204,8 @@ NO_COUNT = {
     *(f"activations.{n}" for n in ("sigmoid", "sigmoid_grad", "tanh", "tanh_grad", "relu",
                                    "relu_grad", "linear", "linear_grad", "get", "Activation")),
     "data.DigitSequences", "data.load_mnist", "data.read_idx",
-    "evaluation.train_val_test_split",
+    "evaluation.train_val_test_split", "evaluation.accuracy", "evaluation.predicted_labels",
+    "settings.keras_settings", "data.mnist_dir",
     "gradcheck.numerical_gradient", "gradcheck.numerical_gradient_wrt", "gradcheck.relative_error",
     "information.entropy", "information.kl_divergence",
     "keras_models.cudnn_eligible",
