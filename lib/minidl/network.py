@@ -237,7 +237,7 @@ class MLP:
         del grads["x"]
         return LossAndGrads(value, grads, y_hat)
 
-    def fit(self, x, y, **kwargs) -> dict[str, list[float]]:
+    def fit(self, x, y, **kwargs):
         """``minidl.training.fit(self, x, y, **kwargs)``, as ``keras.Model.fit``."""
         from minidl.training import fit
 

@@ -15,12 +15,24 @@ from minidl import losses as losses_mod
 from minidl import optim
 from minidl.validation import check_int, check_rng, shape_str
 
-__all__ = ["fit"]
+__all__ = ["History", "fit"]
+
+
+class History(dict):
+    """What :func:`fit` returns: ``{"loss": [...], ...}`` (one value per epoch, as Keras's
+    ``history.history``) plus ``params``, the settings that ran, as Keras's ``history.params``:
+    ``epochs``, ``batch_size``, ``steps`` (per epoch), ``samples``, ``loss``, ``optimizer`` (class
+    name), ``learning_rate`` and ``layer_sizes`` (the network's ``(D_in, ..., D_out)``).  A
+    chapter states a setting by reading it from here, not from a variable beside the call."""
+
+    def __init__(self, keys, params: dict):
+        super().__init__({k: [] for k in keys})
+        self.params = dict(params)
 
 
 def fit(net, x, y, *, loss: str, optimizer, epochs: int = 1, batch_size: int = 32,
         validation_data: tuple | None = None, rng: np.random.Generator | None = None,
-        from_logits: bool = False) -> dict[str, list[float]]:
+        from_logits: bool = False) -> History:
     """Train ``net`` by mini-batch gradient descent, like ``keras.Model.fit``; returns the history.
 
     x: (N, D_in); y: (N, ...) targets for ``loss`` (a name of ``minidl.losses.NAMES`` or
@@ -30,7 +42,8 @@ def fit(net, x, y, *, loss: str, optimizer, epochs: int = 1, batch_size: int = 3
     (``None`` keeps their order — no hidden global randomness); from_logits: as in
     :meth:`minidl.network.MLP.loss_and_grads`.
 
-    Returns ``{"loss": [...], "val_loss": [...]}`` with one value per epoch, plus ``"accuracy"`` /
+    Returns a :class:`History`: ``{"loss": [...], "val_loss": [...]}`` with one value per epoch
+    and ``params`` (the settings that ran), plus ``"accuracy"`` /
     ``"val_accuracy"`` for a classification loss (the loss's ``accuracy``: argmax for the
     categorical ones, threshold 0.5 — 0 for logits — for binary).  As in Keras, ``loss`` and
     ``accuracy`` are averages over the epoch's batches weighted by batch size, each measured before
@@ -54,8 +67,11 @@ def fit(net, x, y, *, loss: str, optimizer, epochs: int = 1, batch_size: int = 3
         x_val = net.as_input(x_val)
     keys = ["loss", "accuracy"] if spec.classification else ["loss"]
     keys += [f"val_{k}" for k in keys] if validation_data is not None else []
-    history: dict[str, list[float]] = {k: [] for k in keys}
     n = x.shape[0]
+    history = History(keys, {
+        "epochs": epochs, "batch_size": batch_size, "steps": -(-n // batch_size), "samples": n,
+        "loss": spec.name, "optimizer": type(opt).__name__,
+        "learning_rate": float(opt.learning_rate), "layer_sizes": tuple(net.layer_sizes)})
     for _ in range(epochs):
         order = rng.permutation(n) if rng is not None else np.arange(n)
         total_loss = total_acc = 0.0

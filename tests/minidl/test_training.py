@@ -58,3 +58,14 @@ def test_fit_rejects_a_bad_rng():
     net = MLP.glorot([3, 2], ["softmax"], rng=np.random.default_rng(1))
     with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
         fit(net, x, y, loss="sparse_categorical_crossentropy", optimizer="sgd", rng=0)
+
+
+def test_history_params_are_the_settings_that_ran():
+    x, y = _data()
+    net = MLP.glorot([3, 5, 2], ["relu", "softmax"], rng=np.random.default_rng(1))
+    history = fit(net, x, y, loss="sparse_categorical_crossentropy", optimizer=Adam(0.02),
+                  epochs=4, batch_size=7)
+    assert history.params == {"epochs": 4, "batch_size": 7, "steps": 5, "samples": 30,
+                              "loss": "sparse_categorical_crossentropy", "optimizer": "Adam",
+                              "learning_rate": 0.02, "layer_sizes": (3, 5, 2)}
+    assert len(history["loss"]) == history.params["epochs"]
