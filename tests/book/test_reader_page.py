@@ -71,7 +71,7 @@ def _image_key(path: Path) -> tuple:
 
     with Image.open(path) as img:
         small = img.convert("L").resize((24, 24))
-        return tuple(v // 16 for v in small.getdata())
+        return tuple(v // 16 for v in small.tobytes())
 
 
 def figure_images(site: Path, page: str) -> list[Path]:

@@ -217,8 +217,8 @@ def test_figure_captions_are_numbered_in_chinese(built_site):
             captions.append(number.get_text(strip=True))
     if not captions:
         pytest.skip("no chapter has a figure yet")
-    bad = [c for c in captions if not re.fullmatch(r"图 \d+(\.\d+)*", c)]
-    assert not bad, f"figure numbers not in the form '图 N': {bad}"
+    bad = [c for c in captions if not re.fullmatch(r"图 (\d+|[A-Z])(\.\d+)*", c)]
+    assert not bad, f"figure numbers not in the form '图 N.n' (appendices '图 B.n'): {bad}"
 
 
 def test_chinese_prose_has_no_line_breaks_drawn_as_spaces(built_site):
