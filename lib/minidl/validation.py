@@ -1,9 +1,9 @@
 """Input validation: the one set of checks behind every public function of :mod:`minidl`.
 
 Public functions validate their arguments at the boundary with these helpers (the pattern of
-scikit-learn's ``check_scalar``), and ``bookkit`` uses them too;
-``tests/minidl/test_validation.py`` walks every public function of :mod:`minidl` with a wrong
-count (``"3"``, ``2.0``, ``True``) and holds it to this contract:
+scikit-learn's ``check_scalar``), and ``bookkit`` uses them too.  Every public function of
+:mod:`minidl` keeps this contract, for a wrong count (``"3"``, ``2.0``, ``True``) as for any other
+argument:
 
 - a wrong **type** raises ``TypeError`` (a string where a number belongs, a float where an integer
   belongs, an object array, a ``bool`` for a count);
