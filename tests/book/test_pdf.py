@@ -422,3 +422,13 @@ def test_figure_text_is_at_least_9_pt_on_the_pdf_page(built_pdf):
                          f"a {width_in:.1f} in figure is {pt:.1f} pt on the page")
     assert checked, "no figure with a recorded text size"
     assert not small, f"figure text below {MIN_FIGURE_TEXT_PT} pt in the PDF:\n" + "\n".join(small)
+
+
+def test_nothing_runs_off_the_bottom_of_the_page(built_pdf):
+    """A table that cannot break across pages (the errata's section 4, 22 rows of formulas, once
+    a tabular) ran 275 pt past the bottom margin, over the page's foot."""
+    found = re.findall(r"^Overfull \\vbox \(([\d.]+)pt too high\) has occurred while \\output is "
+                       r"active", built_pdf.log, re.M)
+    assert not found, (f"{len(found)} pages whose body runs past the bottom margin by "
+                       f"{', '.join(found)} pt (a table too long for a page: it must be a "
+                       "longtable, bookkit.sphinxext.latex.LONG_TABLE_ROWS)")

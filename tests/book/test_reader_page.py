@@ -64,6 +64,7 @@ def _reader_text(site: Path, page: str, keep_verification_box: bool = True) -> s
     return article.get_text(" ")
 
 
+@cache
 def _image_key(path: Path) -> tuple:
     """The image, downscaled to 24 x 24 grey levels quantised to 16: equal for the same figure
     rendered twice (by the drawing cell and by glue), different for different figures."""
@@ -166,3 +167,14 @@ def test_the_verification_box_is_the_one_marked_place(built_site):
     assert sum(boxes.values()) == 1, f"more than one verification box: {boxes}"
     assert machinery_found(_reader_text(built_site, "index")), \
         "the check is vacuous: the verification box names none of the machinery words"
+
+
+#: English interface text the site once showed beside Chinese (the solutions' toggle said 点击显示).
+ENGLISH_UI = re.compile(r"Show code cell|Hide code cell|Show code|Hide code|Click to show")
+
+
+def test_the_page_interface_speaks_chinese(built_site):
+    found = {page: sorted(set(ENGLISH_UI.findall(str(_article(built_site, page)))))
+             for page in PAGES}
+    found = {page: words for page, words in found.items() if words}
+    assert not found, f"English toggle labels on the pages: {found}"

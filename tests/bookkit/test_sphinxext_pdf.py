@@ -209,3 +209,15 @@ def test_the_style_file_letters_appendix_figures_and_copies_text_as_typed():
     assert "\\XeTeXgenerateactualtext=1" in style
     assert "\\def\\thefigure{\\thechapter.\\arabic{figure}}" in style
     assert "\\newcolumntype{\\bookzhrcolumn}" in style
+
+
+def test_a_long_table_may_break_across_pages():
+    """The errata's section 4 table (22 rows of formulas) was a tabular and ran off the page."""
+    long_rows = [["编号", "原文", "更正"]] + [[f"4.{i}", "原文", "更正"] for i in range(20)]
+    long_table, short_table = _table(long_rows), _table(long_rows[:5])
+    for table in (long_table, short_table):
+        section = nodes.section()
+        section += table
+        fit_table_columns(table)
+    assert "longtable" in long_table["classes"]
+    assert "longtable" not in short_table["classes"]

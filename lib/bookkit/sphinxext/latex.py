@@ -187,6 +187,9 @@ def _display_width(text: str) -> int:
 LINE_COLUMNS = 94
 #: What each table column loses to its padding (2 \\tabcolsep), in Latin columns.
 COLUMN_PADDING = 3
+#: A table with more rows than this is set as a longtable, which breaks across pages (Sphinx's
+#: own limit is 30 rows; the errata's section 4, 22 rows of formulas, ran off the page).
+LONG_TABLE_ROWS = 6
 #: Font sizes a table may shrink to, with how many Latin columns then fit a line.
 TABLE_SIZES = (("", LINE_COLUMNS), ("\\small", 104), ("\\footnotesize", 117))
 # A word LaTeX cannot break: a run of anything but spaces, the punctuation prose breaks after,
@@ -300,6 +303,8 @@ def fit_table_columns(table: nodes.table) -> None:
         return
     aligns = column_alignments(tgroups[0], len(widths))
     _merge_heading_rows(tgroups[0])
+    if len(rows) > LONG_TABLE_ROWS and "longtable" not in table["classes"]:
+        table["classes"].append("longtable")   # may break across pages
     total = sum(widths)
     kind = {"left": "\\bookzhcolumn", "right": "\\bookzhrcolumn", "center": "\\bookzhccolumn"}
     spec = "".join(f"{kind[a]}{{{w}}}{{{total}}}" for a, w in zip(aligns, widths, strict=True))
