@@ -23,9 +23,11 @@ state) that chapter 5 shows one at a time.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-__all__ = ["GraphNode", "computational_graph", "lstm_cell_diagram", "two_layer_network_graph"]
+__all__ = ["GraphNode", "PAGE_WIDTH", "computational_graph", "lstm_cell_diagram",
+           "two_layer_network_graph", "vector_figures"]
 
 # Box colours by node kind: data, parameters, intermediate values, the loss.
 _KIND_COLOURS = {
@@ -156,6 +158,41 @@ def computational_graph(
                    Line2D([], [], color=grad_color, linewidth=3)]
         ax.legend(handles, legend, loc="upper right", frameon=False, fontsize=TEXT_SIZE)
     return fig
+
+
+@contextmanager
+def vector_figures():
+    """Inside the ``with`` block, figures a notebook displays or glues carry SVG and PDF as well as
+    PNG: the site shows the SVG, the PDF book includes the PDF (myst-nb picks the best format each
+    builder supports), so diagram text stays sharp at any zoom.  SVG ids and file dates are fixed
+    (``svg.hashsalt``, ``SOURCE_DATE_EPOCH``) so that re-executing a chapter changes no byte.
+    Afterwards PNG alone, the notebook default, is restored.  Outside IPython it does nothing.
+    """
+    import os
+
+    import matplotlib as mpl
+
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:                      # pragma: no cover - IPython is always installed here
+        yield
+        return
+    if get_ipython() is None:
+        yield
+        return
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+    try:
+        with mpl.rc_context({"svg.hashsalt": "bookkit"}):
+            set_matplotlib_formats("png", "svg", "pdf")
+            yield
+    finally:
+        set_matplotlib_formats("png")
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
 def _edge_point(centre, towards, half_size):
