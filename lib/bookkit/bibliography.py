@@ -2,7 +2,9 @@
 
 Chapter 10 prints the article's reference list beside the corrected entries, and the errata
 appendix (勘误表) quotes corrected references; both read them from ``references.bib`` through
-these helpers, so a corrected entry is typed exactly once.
+these helpers, so a corrected entry is typed exactly once.  :func:`load` reads the book's copy
+through :mod:`bookkit.resources` (the installed package's, or ``$BOOKKIT_BOOK_DIR``'s), wherever
+the chapter runs.
 """
 
 from __future__ import annotations
@@ -12,16 +14,25 @@ from pathlib import Path
 from pybtex.database import BibliographyData, Entry, parse_file
 from pybtex.richtext import Text
 
+from bookkit import resources
+
 __all__ = ["load", "plain", "last_names", "authors", "venue", "identifier"]
 
 
-def load(start: str | Path | None = None) -> BibliographyData:
-    """Parse the first ``references.bib`` found in ``start`` (default: the cwd) or a parent."""
-    here = Path.cwd() if start is None else Path(start).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "references.bib").is_file():
-            return parse_file(folder / "references.bib")
-    raise ValueError(f"no references.bib in {here} or any folder above it")
+def load(path: str | Path | None = None) -> BibliographyData:
+    """Parse the BibTeX file ``path`` (default: the book's ``references.bib``, found by
+    :func:`bookkit.resources.path`; a missing one is a ``FileNotFoundError`` saying what to do).
+
+    Raises ``TypeError`` for a ``path`` that is not a path, ``FileNotFoundError`` for a missing
+    file.
+    """
+    if path is None:
+        path = resources.path("references.bib")
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a path or None, got {type(path).__name__}")
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"no BibTeX file at {path}")
+    return parse_file(Path(path))
 
 
 def plain(latex: str) -> str:

@@ -2,7 +2,17 @@
 
 The article loads MNIST with ``tf.keras.datasets.mnist.load_data()``, which downloads a file on
 first use.  The machines that build and test this book have no network, so the four original IDX
-files (LeCun et al. 1998; CC BY-SA 3.0) ship with the book in ``data/mnist/`` (see its README).
+files (LeCun et al. 1998; CC BY-SA 3.0) ship with the book in ``data/mnist/`` (see its README),
+and with the installed package as its data (``minidl/mnist/``, a link to ``data/mnist/`` in the
+repository, copied into the wheel).  Where they are read from, in this order:
+
+1. the ``data_dir`` argument of :func:`load_mnist` / :func:`load_digit_sequences`;
+2. the directory named by the environment variable ``MINIDL_MNIST_DIR`` (:data:`MNIST_ENV`);
+3. the package's own copy, :data:`MNIST_DIR` (in an editable install: the repository's
+   ``data/mnist/``).
+
+Nothing else is searched (no walk up from the working directory).  Wherever they come from, each
+file's SHA-256 is checked.
 
 - :func:`read_idx` parses one gzipped IDX file (the format of MNIST's distribution: a big-endian
   header giving the type and the shape, then the values row-major) into a NumPy array.
@@ -23,16 +33,21 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["DigitSequences", "MNIST_DIR", "MNIST_FILES", "load_digit_sequences", "load_mnist",
-           "read_idx"]
+__all__ = ["DigitSequences", "MNIST_DIR", "MNIST_ENV", "MNIST_FILES", "load_digit_sequences",
+           "load_mnist", "mnist_dir", "read_idx"]
 
-#: The directory that holds the four files (``data/mnist/`` at the repository root).
-MNIST_DIR = Path(__file__).resolve().parents[2] / "data" / "mnist"
+#: The package's copy of the four files (package data ``minidl/mnist/``; in the repository a link
+#: to ``data/mnist/``).
+MNIST_DIR = Path(__file__).parent / "mnist"
+
+#: The environment variable that, when set, names the directory to read the files from instead.
+MNIST_ENV = "MINIDL_MNIST_DIR"
 
 #: part -> (file name without ``.gz``, SHA-256 of the decompressed file, shape of its array).
 MNIST_FILES = {
@@ -130,6 +145,22 @@ def _read_bytes(path: Path) -> bytes:
                          "MNIST's distribution (see data/mnist/README.md)") from None
 
 
+def mnist_dir(data_dir=None) -> Path:
+    """The directory the IDX files are read from: ``data_dir``, else ``$MINIDL_MNIST_DIR``, else
+    :data:`MNIST_DIR` (the installed package's copy).  The files themselves are not checked here.
+
+    Raises
+    ------
+    TypeError
+        if ``data_dir`` is not a path (``str`` or ``os.PathLike``) or None.
+    """
+    if data_dir is None:
+        data_dir = os.environ.get(MNIST_ENV) or MNIST_DIR
+    if not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(f"data_dir must be a path or None, got {type(data_dir).__name__}")
+    return Path(data_dir)
+
+
 def load_mnist(data_dir=None):
     """The four MNIST files as the original arrays: ``(x_train, y_train), (x_test, y_test)``.
 
@@ -138,8 +169,8 @@ def load_mnist(data_dir=None):
     Parameters
     ----------
     data_dir
-        directory holding ``train-images-idx3-ubyte.gz`` and the three others (default
-        :data:`MNIST_DIR`, the book's ``data/mnist/``).
+        directory holding ``train-images-idx3-ubyte.gz`` and the three others (default: see
+        :func:`mnist_dir`).
 
     Returns
     -------
@@ -154,14 +185,16 @@ def load_mnist(data_dir=None):
     ValueError
         naming a corrupt file (wrong checksum, not gzip, not IDX).
     """
-    data_dir = MNIST_DIR if data_dir is None else Path(data_dir)
+    data_dir = mnist_dir(data_dir)
     arrays = {}
     for part, (name, sha256, shape) in MNIST_FILES.items():
         path = data_dir / f"{name}.gz"
         if not path.is_file():
             raise FileNotFoundError(
-                f"MNIST file {name}.gz is missing from {data_dir}; the book ships it in "
-                "data/mnist/ (see data/mnist/README.md for its source and checksums)")
+                f"MNIST file {name}.gz is missing from {data_dir}; the book's package ships the "
+                "four files (install it: `pip install` the wheel from the book's download menu, or "
+                f"the repository), or set {MNIST_ENV} to a directory that holds them (their source "
+                "and checksums: data/mnist/README.md in the repository)")
         raw = _read_bytes(path)
         digest = hashlib.sha256(raw).hexdigest()
         if digest != sha256:
@@ -186,7 +219,7 @@ def load_digit_sequences(*, validation_size: int = 6000, seed: int = 0,
     seed
         seeds the shuffle that picks the validation images.
     data_dir
-        where the IDX files are (default :data:`MNIST_DIR`).
+        where the IDX files are (default: see :func:`mnist_dir`).
 
     Returns
     -------
@@ -212,6 +245,7 @@ def load_digit_sequences(*, validation_size: int = 6000, seed: int = 0,
     if not 1 <= validation_size < n_train:
         raise ValueError(f"validation_size must be in [1, {n_train}), got {validation_size} "
                          f"(MNIST has {n_train} training images)")
+    data_dir = mnist_dir(data_dir)
     (x_tr, y_tr), (x_te, y_te) = load_mnist(data_dir)
     order = np.random.default_rng(seed).permutation(len(x_tr))
     val, tr = order[:validation_size], order[validation_size:]
@@ -223,7 +257,7 @@ def load_digit_sequences(*, validation_size: int = 6000, seed: int = 0,
            for name, (x, y) in parts.items()}
     info = {
         "source": "mnist",
-        "origin": str(MNIST_DIR if data_dir is None else Path(data_dir)),
+        "origin": str(data_dir),
         "steps": int(x_tr.shape[1]),
         "features": int(x_tr.shape[2]),
         "classes": 10,

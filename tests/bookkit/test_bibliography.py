@@ -5,12 +5,17 @@ from pybtex.database import Entry
 
 from bookkit import bibliography as B
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def bib():
-    return B.load(ROOT / "tests")  # found in a parent folder
+    return B.load()  # the book's references.bib, through bookkit.resources
+
+
+def test_load_reads_the_books_bibliography_wherever_the_cwd_is(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no references.bib here or above: it is not searched for
+    assert B.load().entries.keys() == B.load(ROOT / "references.bib").entries.keys()
 
 
 def test_plain_turns_latex_accents_and_braces_into_text():
@@ -45,7 +50,9 @@ def test_venue_prefers_the_conference_or_journal(bib):
 
 
 def test_missing_bibliography_and_role_are_clear_errors(tmp_path, bib):
-    with pytest.raises(ValueError, match="no references.bib"):
-        B.load(tmp_path)
+    with pytest.raises(FileNotFoundError, match="no BibTeX file at"):
+        B.load(tmp_path / "references.bib")
+    with pytest.raises(TypeError, match="path must be a path or None, got int"):
+        B.load(3)
     with pytest.raises(ValueError, match="no 'editor' field"):
         B.last_names(bib.entries["tan2019efficientnet"], "editor")

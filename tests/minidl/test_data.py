@@ -8,11 +8,22 @@ import gzip
 import re
 import shutil
 import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from minidl.data import MNIST_DIR, MNIST_FILES, load_digit_sequences, load_mnist, read_idx
+from minidl.data import (
+    MNIST_DIR,
+    MNIST_ENV,
+    MNIST_FILES,
+    load_digit_sequences,
+    load_mnist,
+    mnist_dir,
+    read_idx,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +60,32 @@ def test_readme_lists_the_checksums_the_loader_checks():
     rows = dict(re.findall(r"\| `([a-z0-9-]+)\.gz` \| \d+ \| `([0-9a-f]{64})` \|", readme))
     assert rows == {name: sha for name, sha, _ in MNIST_FILES.values()}
     assert "CC BY-SA 3.0" in readme and "lecun1998gradient" in readme
+
+
+def test_package_copy_is_the_repositorys_data_mnist_from_any_working_directory(tmp_path,
+                                                                             monkeypatch):
+    """MNIST_DIR is package data (minidl/mnist, a link to data/mnist), not found from the cwd."""
+    monkeypatch.delenv(MNIST_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert mnist_dir() == MNIST_DIR and MNIST_DIR.parent == Path(__file__).resolve().parents[2] \
+        / "lib" / "minidl"
+    assert MNIST_DIR.resolve() == (ROOT / "data" / "mnist").resolve()
+    for name, _, _ in MNIST_FILES.values():
+        assert (MNIST_DIR / f"{name}.gz").is_file()
+
+
+def test_environment_variable_overrides_the_package_copy(tmp_path, monkeypatch):
+    target = _copy_mnist(tmp_path)
+    monkeypatch.setenv(MNIST_ENV, str(target))
+    assert mnist_dir() == target and mnist_dir(MNIST_DIR) == MNIST_DIR
+    assert load_digit_sequences(validation_size=10).info["origin"] == str(target)
+    (target / "train-images-idx3-ubyte.gz").unlink()
+    with pytest.raises(FileNotFoundError, match=r"train-images-idx3-ubyte.gz is missing from .*; "
+                                                r"the book's package ships the four files .* or "
+                                                r"set MINIDL_MNIST_DIR"):
+        load_mnist()
+    with pytest.raises(TypeError, match="data_dir must be a path or None, got int"):
+        mnist_dir(3)
 
 
 def test_read_idx_parses_header_shape_and_big_endian_values(tmp_path):

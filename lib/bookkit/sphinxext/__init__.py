@@ -21,6 +21,8 @@ What it does
 * **The PDF** (:mod:`bookkit.sphinxext.latex`, :mod:`bookkit.sphinxext.pdflink`): the LaTeX
   builder set up for a Chinese book (``make pdf``), and a "全书 PDF" entry in every page's download
   menu when the PDF has been built.
+* **The wheel** (:mod:`bookkit.sphinxext.wheellink`): a ``.whl`` entry in every page's download menu
+  (the book's package, built by ``make wheel``), so a downloaded notebook can be run.
 * **A clean console**: Sphinx 7.4 lists an inline script that an extension adds after the builder
   started twice (once with filename ``None``, once with ``''``); sphinx-thebe's
   ``const THEBE_JS_URL = ...`` is such a script, so every page threw "Identifier 'THEBE_JS_URL' has
@@ -42,6 +44,7 @@ from bookkit.sphinxext.cjk import JoinCjkLineBreaks
 from bookkit.sphinxext.latex import setup_latex
 from bookkit.sphinxext.pdflink import setup_pdflink
 from bookkit.sphinxext.search import BookChineseSearch, count_terms
+from bookkit.sphinxext.wheellink import setup_wheellink
 
 __all__ = ["setup", "count_terms", "BookChineseSearch", "CollapseLongOutputs",
            "JoinCjkLineBreaks"]
@@ -222,5 +225,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(CollapseLongOutputs)
     setup_latex(app)
     setup_pdflink(app)
+    setup_wheellink(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 2}

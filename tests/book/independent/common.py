@@ -164,3 +164,32 @@ def is_fraction_of(value, n: int) -> bool:
     """Whether a float is k/n for an integer k (an accuracy over n samples)."""
     k = round(value * n)
     return 0 <= k <= n and math.isclose(value, k / n, rel_tol=1e-6, abs_tol=1e-9)
+
+
+# --------------------------------------------------------------------------- settings in the source
+def call_argument(notebook: str, function: str, keyword: str):
+    """The literal value of ``keyword=`` in the one call of ``function`` in a chapter's code.
+
+    Read from the chapter's source text (chapters/NN-slug.md), not from the executed objects: the
+    setting a chapter glues from its model, history or callback must be the one its code passed.
+    """
+    import ast
+    from pathlib import Path
+
+    import jupytext
+
+    source = Path(__file__).resolve().parents[3] / "chapters" / f"{notebook}.md"
+    nb = jupytext.read(source)
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(line for line in cell.source.splitlines()
+                         if not line.startswith(("%", "!")))
+        for node in ast.walk(ast.parse(code)):
+            name = getattr(node.func, "id", getattr(node.func, "attr", None)) if isinstance(
+                node, ast.Call) else None
+            if name == function:
+                found += [ast.literal_eval(k.value) for k in node.keywords if k.arg == keyword]
+    assert len(found) == 1, f"{notebook}: {function}(..., {keyword}=...) found {len(found)} times"
+    return found[0]
