@@ -385,6 +385,41 @@ class NetworkDerivation:
             for k in self.gradients
         )
 
+    def in_book_notation(self, expr):
+        """``expr`` (one of ``readable``'s expressions) in the book's notation (chapter 4).
+
+        The hidden layer's output f(z^h_j) becomes ``H_{1,j}``, the network's output g(z^o_k)
+        becomes ``\\hat{y}_k``, the target t_k becomes ``y_k``, W^(l)_ij becomes ``W_{l,ij}`` and
+        b^(l)_j ``b_{l,j}``; a pre-activation left over (in a derivative that is not written
+        through the output, e.g. of ReLU) becomes ``Z_{1,j}`` / ``Z_{2,k}``.  Returns a sympy
+        expression whose ``sympy.latex`` is what the chapter prints.
+        """
+        f, _ = _ACTS[self.activations[0]]
+        g, _ = _ACTS[self.activations[1]]
+        zh, zo = self.readable["Z_h"], self.readable["Z_o"]
+        outputs = {}
+        for j, z in enumerate(zh):
+            outputs[f(z)] = sp.Symbol(f"H_{{1,{j + 1}}}", real=True)
+        for k, z in enumerate(zo):
+            outputs[g(z)] = sp.Symbol(rf"\hat{{y}}_{{{k + 1}}}", real=True)
+        names = {}
+        for j, z in enumerate(zh):
+            names[z] = sp.Symbol(f"Z_{{1,{j + 1}}}", real=True)
+        for k, z in enumerate(zo):
+            names[z] = sp.Symbol(f"Z_{{2,{k + 1}}}", real=True)
+        for k, t in enumerate(self.symbols["t"]):
+            names[t] = sp.Symbol(f"y_{{{k + 1}}}", real=True)
+        for layer in (1, 2):
+            W, b = self.symbols[f"W{layer}"], self.symbols[f"b{layer}"]
+            for i in range(W.shape[0]):
+                for j in range(W.shape[1]):
+                    names[W[i, j]] = sp.Symbol(f"W_{{{layer},{i + 1}{j + 1}}}", real=True)
+            for j in range(b.shape[1]):
+                names[b[0, j]] = sp.Symbol(f"b_{{{layer},{j + 1}}}", real=True)
+        # a linear layer has f(z) = z: its pre-activation is its output and keeps the Z name
+        expr = expr.subs({k: v for k, v in outputs.items() if not k.is_Symbol})
+        return expr.subs(names)
+
     def lambdify(self, which: str = "gradients") -> Callable:
         """A NumPy function ``f(x, t, W1, b1, W2, b2)`` evaluating ``which`` numerically.
 

@@ -104,6 +104,45 @@ def test_latex_shows_the_closed_forms():
     assert sp.latex(net.symbols["W1"][0, 1]) == "W^{(1)}_{12}"
 
 
+@pytest.mark.parametrize("activations", [("sigmoid", "sigmoid"), ("tanh", "linear")])
+def test_in_book_notation_speaks_chapter_4s_symbols_and_keeps_the_value(activations):
+    """Chapter 4 writes Z_1, H_1, ŷ, y, W_1, W_2: no t, z^h, z^o or W^(l) may be left over."""
+    net = network(2, 3, 2, activations, "half_sum_squares")
+    expr = net.readable["W1"][0, 0]
+    book = net.in_book_notation(expr)
+    text = sp.latex(book)
+    for internal in ("t_{", "z^{", "W^{(", r"\sigma", r"\tanh"):
+        assert internal not in text, (internal, text)
+    assert "W_{2,11}" in text and "y_{1}" in text and "x_{1}" in text
+    if activations[0] == "sigmoid":
+        assert "H_{1,1}" in text and r"\hat{y}_{1}" in text
+    # Same value: substitute numbers for the book's symbols and for the originals.
+    rng = np.random.default_rng(0)
+    values = {s: rng.normal() for s in expr.free_symbols}
+    zh, zo = net.readable["Z_h"], net.readable["Z_o"]
+    f = {"sigmoid": lambda z: 1 / (1 + sp.exp(-z)), "tanh": sp.tanh, "linear": lambda z: z}
+    by_name = {sp.latex(k): v for k, v in values.items()}
+    book_values = {}
+    for s in book.free_symbols:
+        name = sp.latex(s)
+        if name.startswith("H_{1,"):
+            book_values[s] = f[activations[0]](values.get(zh[int(name[5]) - 1], 0.0))
+        elif name.startswith(r"\hat{y}"):
+            book_values[s] = f[activations[1]](values.get(zo[int(name[-2]) - 1], 0.0))
+        elif name.startswith("Z_{"):
+            z = (zh if name[3] == "1" else zo)[int(name[5]) - 1]
+            book_values[s] = values[z]
+        elif name.startswith("y_{"):
+            book_values[s] = by_name["t_{" + name[3:]]
+        elif name.startswith("W_{"):
+            book_values[s] = by_name["W^{(" + name[3] + ")}_{" + name[5:]]
+        else:
+            book_values[s] = by_name[name]
+    original = float(expr.rewrite(sp.exp).subs(values)) if activations[0] == "sigmoid" else \
+        float(expr.subs(values))
+    assert float(book.subs(book_values)) == pytest.approx(original, rel=1e-12)
+
+
 # --------------------------------------------------- symbolic = analytic = numerical, elementwise
 ELEMENTWISE = [
     ("sigmoid_derivative", A.sigmoid, A.sigmoid_grad),

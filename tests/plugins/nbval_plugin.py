@@ -25,7 +25,11 @@ from nbval.plugin import IPyNbCell
 
 _compare = IPyNbCell.compare_outputs
 _GLUED_IMAGES = ("application/papermill.record/image/png",
-                 "application/papermill.record/image/jpeg")
+                 "application/papermill.record/image/jpeg",
+                 # vector figures (bookkit.diagrams.vector_figures): SVG for the site, PDF for
+                 # the PDF book
+                 "application/papermill.record/image/svg+xml",
+                 "application/papermill.record/application/pdf")
 
 
 def _without_stderr(outputs):

@@ -204,4 +204,41 @@ def expected() -> dict[str, object]:
     fd = np.array([(bce(zo + e) - bce(zo - e)) / 2e-6 for e in np.eye(2) * 1e-6])
     assert np.allclose(fd, n["y"] - T, rtol=1e-6)
     v["ch4_ex_ce_delta_o"] = shown(n["y"] - T)
+
+    # σ' <= 1/4 is one factor: with W2 ten times larger, δ1 is not a quarter of δ2 or less.
+    # Recomputed with the network() loops above and the spectral norm from the eigenvalues of
+    # W2 W2ᵀ (not numpy's 2-norm).
+    def shrink(factor):
+        m = network(W1, b1, factor * W2, b2)
+        return math.sqrt(sum(d * d for d in m["d_h"])) / math.sqrt(sum(d * d for d in m["d_o"]))
+
+    v["ch4_shrink_w2"] = shrink(1.0)
+    v["ch4_shrink_w2_times10"] = shrink(10.0)
+    assert round(v["ch4_shrink_w2_times10"], 2) == 0.59 and v["ch4_shrink_w2"] < 0.25
+    v["ch4_w2_factor"] = 10
+    v["ch4_w2_spectral"] = math.sqrt(max(np.linalg.eigvalsh(W2.T @ W2)))
+    assert v["ch4_shrink_w2"] <= 0.25 * v["ch4_w2_spectral"]
+
+    # Memory: what training keeps for the backward pass vs what inference keeps at once.
+    # The article's model: three LSTM(128) over 28 steps of 28 pixels, Dense(1); Keras counts
+    # 4u(d + u + 1) per LSTM layer.
+    lstm = lambda d, u: 4 * u * (d + u + 1)                       # noqa: E731
+    p_art = lstm(28, 128) + 2 * lstm(128, 128) + 128 + 1
+    kept = 28 * 28 + 3 * 28 * (4 + 1 + 1) * 128 + 1               # x, gates + C + H per step, ŷ
+    live = 28 * 128 + 28 * 128
+    train, infer = (4 * p_art + 32 * kept) * 4, (p_art + 32 * live) * 4
+    v["ch4_mem_kept_small"] = 2 + 3 + 2
+    v["ch4_mem_kept_lstm"] = kept
+    v["ch4_mem_live_lstm"] = live
+    v["ch4_mem_batch"] = 32
+    v["ch4_mem_train_lstm_mb"] = train / 1e6
+    v["ch4_mem_infer_lstm_mb"] = infer / 1e6
+    v["ch4_mem_ratio_lstm"] = Fraction(train, infer).__float__()
+    v["ch4_mem_activation_share"] = Fraction(32 * kept * 4, train).__float__()
+
+    def figure(stored, glued):
+        assert isinstance(stored, str) and stored.startswith("<Figure size"), stored
+
+    v["ch4_fig_graph"] = figure
+    v["ch4_fig_graph_grad"] = figure
     return v

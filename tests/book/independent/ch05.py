@@ -18,6 +18,7 @@ from importlib.metadata import metadata
 from pathlib import Path
 
 import numpy as np
+import sympy as sp
 
 NOTEBOOK = "05-lstm-mnist"
 ROOT = Path(__file__).resolve().parents[3]
@@ -79,6 +80,100 @@ def _sci_zh_of(name: str):
     def check(stored, glued):
         assert stored == _sci_zh(glued[name]), f"{stored!r} is not {glued[name]!r} in Chinese style"
     return check
+
+
+# ----------------------------------------------------------------- the LSTM cell, by sympy
+# The scalar LSTM of "手算 LSTM 的一步": weights (i, f, g, o), written out as sympy expressions and
+# differentiated by sympy (the chapter runs the chain rule by hand, minidl and Keras).
+_W = {"i": 1, "f": 1, "g": 2, "o": sp.Rational(1, 2)}
+_U = {"i": 1, "f": 1, "g": -1, "o": 1}
+_B = {"i": 0, "f": 1, "g": 0, "o": 0}
+
+
+def _sigma(z):
+    return 1 / (1 + sp.exp(-z))
+
+
+def _scalar_step(x, h, c, w=_W, u=_U, b=_B):
+    z = {k: w[k] * x + u[k] * h + b[k] for k in "ifgo"}
+    gates = {"i": _sigma(z["i"]), "f": _sigma(z["f"]), "g": sp.tanh(z["g"]), "o": _sigma(z["o"])}
+    c_new = gates["f"] * c + gates["i"] * gates["g"]
+    return gates["o"] * sp.tanh(c_new), c_new, z, gates
+
+
+def _num(expr) -> float:
+    return float(sp.N(expr, 30))
+
+
+def _shown_sci(value: float, digits: int = 2):
+    """A Chinese-style number ('2.9 × 10⁻⁷', '0.069', '680') within rounding of ``value``."""
+    def check(stored, glued):
+        mantissa, _, power = stored.partition(" × 10")
+        got = float(mantissa) * (10.0 ** int(power.translate(str.maketrans(
+            "⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789"))) if power else 1.0)
+        unit = 10.0 ** (math.floor(math.log10(abs(value))) - digits + 1)
+        assert abs(got - value) <= 0.51 * unit, (stored, value)
+    return check
+
+
+def _glorot(rng, d_in, d_out):
+    limit = math.sqrt(6 / (d_in + d_out))
+    return rng.uniform(-limit, limit, size=(d_in, d_out))
+
+
+def _orthogonal_rows(rng, rows, cols):
+    q, r = np.linalg.qr(rng.normal(size=(max(rows, cols), min(rows, cols))))
+    q = q * np.sign(np.diag(r))
+    return q.T if rows < cols else q
+
+
+def _gradient_experiment():
+    """The RNN-vs-LSTM experiment: Keras's SimpleRNN / LSTM with the same weights (Keras's
+    default initialisers written out with NumPy), ‖∂L/∂X_t‖ by tf.GradientTape, L = Σ H_T; the
+    forget gates from a NumPy loop over the LSTM equations."""
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+    import tensorflow as tf
+
+    T, N, D, H = 300, 16, 8, 32
+    x = np.random.default_rng(0).random((N, T, D))
+    results = {}
+
+    def norms_of(layer, weights):
+        layer.build((None, T, D))
+        layer.set_weights(weights)
+        xt = tf.Variable(x)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(layer(xt))
+        g = np.asarray(tape.gradient(loss, xt))
+        return np.sqrt((g ** 2).sum(axis=(0, 2)))
+
+    for gain in (1.0, 1.5):
+        rng = np.random.default_rng(1)
+        k = _glorot(rng, D, H)
+        r = gain * _orthogonal_rows(rng, H, H)
+        results["rnn", gain] = norms_of(keras.layers.SimpleRNN(H, dtype="float64"),
+                                        [k, r, np.zeros(H)])
+    forget = {}
+    for bf in (0.0, 1.0, 3.0):
+        rng = np.random.default_rng(1)
+        k = _glorot(rng, D, 4 * H)
+        r = _orthogonal_rows(rng, H, 4 * H)
+        b = np.zeros(4 * H)
+        b[H:2 * H] = bf
+        results["lstm", bf] = norms_of(keras.layers.LSTM(H, dtype="float64"), [k, r, b])
+        h, c, logs = np.zeros((N, H)), np.zeros((N, H)), []
+        for t in range(T):
+            z = x[:, t] @ k + h @ r + b
+            i, f, g, o = (z[:, j * H:(j + 1) * H] for j in range(4))
+            f_gate = 1 / (1 + np.exp(-f))
+            c = f_gate * c + np.tanh(g) / (1 + np.exp(-i))
+            h = np.tanh(c) / (1 + np.exp(-o))
+            logs.append(np.log(f_gate))
+        forget[bf] = float(np.exp(np.mean(logs)))
+    return results, forget
 
 
 def expected() -> dict[str, object]:
@@ -145,7 +240,107 @@ def expected() -> dict[str, object]:
         product = glued["ch5_speed_relu_tanh_3"] * glued["ch5_speed_depth_3_1"]
         assert math.isclose(glued["ch5_speed_article_corrected"], product, rel_tol=1e-9)
 
+
+    # ------------------------------------------------ the LSTM step, its BPTT, by sympy
+    x_t, h_prev, c_prev = 1, sp.Rational(1, 2), 1
+    H, C, z, gates = _scalar_step(x_t, h_prev, c_prev)
+    cell_values = {"ch5_step_x": 1.0, "ch5_step_h_prev": 0.5, "ch5_step_c_prev": 1.0,
+                   "ch5_step_bf": 1.0, "ch5_step_zi": _num(z["i"]), "ch5_step_zf": _num(z["f"]),
+                   "ch5_step_zg": _num(z["g"]), "ch5_step_zo": _num(z["o"]),
+                   "ch5_step_i": _num(gates["i"]), "ch5_step_f": _num(gates["f"]),
+                   "ch5_step_g": _num(gates["g"]), "ch5_step_o": _num(gates["o"]),
+                   "ch5_step_c": _num(C), "ch5_step_h": _num(H),
+                   "ch5_step_tanh_c": _num(sp.tanh(C))}
+
+    # Three steps x = [1, 0.5, -1] from zero state, L = ½(H_3 − y)², y = 0.5: L as a sympy
+    # function of the bias of the forget gate, the input weight of the input gate, and of C_1, C_2
+    # (H_t = O_t tanh(C_t), O_t fixed by the earlier steps), differentiated by sympy.
+    xs, y_target = [1, sp.Rational(1, 2), -1], sp.Rational(1, 2)
+    bf, wi = sp.symbols("b_f w_i", real=True)
+    w, b = {**_W, "i": wi}, {**_B, "f": bf}
+    h, c = sp.Integer(0), sp.Integer(0)
+    states = []
+    for x in xs:
+        h, c, _, g_ = _scalar_step(x, h, c, w=w, b=b)
+        states.append((h, c, g_))
+    loss = (h - y_target) ** 2 / 2
+    at = {bf: 1, wi: 1}
+    bptt = {"ch5_bptt_xs": "[1, 0.5, -1]", "ch5_bptt_y": 0.5, "ch5_bptt_loss": _num(loss.subs(at)),
+            "ch5_bptt_grad_bf": _num(sp.diff(loss, bf).subs(at)),
+            "ch5_bptt_grad_wi": _num(sp.diff(loss, wi).subs(at))}
+    num = [(sp.N(h_.subs(at), 30), sp.N(c_.subs(at), 30), {k: sp.N(v.subs(at), 30)
+                                                          for k, v in g_.items()})
+           for h_, c_, g_ in states]
+
+    def loss_from_c(t):
+        """L as a function of a symbol for C_t (steps t+1.. rerun; H_t = O_t tanh(C_t))."""
+        ct = sp.Symbol("c_t", real=True)
+        h_, c_ = num[t - 1][2]["o"] * sp.tanh(ct), ct
+        for x in xs[t:]:
+            h_, c_, _, _ = _scalar_step(x, h_, c_)
+        return ct, (h_ - y_target) ** 2 / 2
+
+    for t in (1, 3):
+        ct, lt = loss_from_c(t)
+        bptt[f"ch5_bptt_dc{t}"] = _num(sp.diff(lt, ct).subs(ct, num[t - 1][1]))
+    # dC_3/dC_2 through both paths, and the cell path alone (F_3)
+    c2 = sp.Symbol("c_2", real=True)
+    _, c3, _, g3 = _scalar_step(xs[2], num[1][2]["o"] * sp.tanh(c2), c2)
+    total = _num(sp.diff(c3, c2).subs(c2, num[1][1]))
+    f3 = _num(num[2][2]["f"])
+    bptt.update({"ch5_dc_f3": f3, "ch5_dc_via_h": total - f3, "ch5_dc_total": total})
+
+    # ------------------------------------------------ the RNN-vs-LSTM experiment
+    norms, forget = _gradient_experiment()
+    T, back = 300, 100
+    grads = {"ch5_fig_grad_through_time": _figure, "ch5_grad_T": T, "ch5_grad_units": 32,
+             "ch5_grad_back": back, "ch5_grad_gain_low": 1.0, "ch5_grad_gain_high": 1.5,
+             "ch5_grad_bias_a": 0.0, "ch5_grad_bias_b": 1.0, "ch5_grad_bias_c": 3.0}
+    for (kind, setting), n in norms.items():
+        tag = f"{kind}_{setting:g}".replace(".", "p")
+        grads[f"ch5_grad_left_{tag}"] = _shown_sci(n[T - 1 - back] / n[T - 1])
+        grads[f"ch5_grad_step_{tag}"] = (n[T - 1 - 2 * back] / n[T - 1 - back]) ** (1 / back)
+    for bf_value, value in forget.items():
+        grads[f"ch5_grad_forget_{bf_value:g}"] = value
+    grads["ch5_grad_lstm3_end"] = _shown_sci(norms["lstm", 3.0][0] / norms["lstm", 3.0][-1])
+    grads["ch5_grad_rnn15_end"] = _shown_sci(norms["rnn", 1.5][0] / norms["rnn", 1.5][-1])
+    # the chapter's claims: vanishing, exploding, and the forget gate below the per-step factor
+    assert norms["rnn", 1.0][T - 1 - back] / norms["rnn", 1.0][-1] < 1e-4
+    assert norms["rnn", 1.5][0] > norms["rnn", 1.5][-1]
+    assert all(forget[v] < grads[f"ch5_grad_step_lstm_{v:g}"] < 1 for v in forget)
+
+    # ------------------------------------------------ the exercises about the cell
+    Hm, Cm, _, gm = _scalar_step(-1, h_prev, c_prev)
+    cell_exercises = {"ch5_ex_gate_x": -1.0, "ch5_ex_gate_f": _num(gm["f"]),
+                      "ch5_ex_gate_i": _num(gm["i"]), "ch5_ex_gate_g": _num(gm["g"]),
+                      "ch5_ex_gate_c": _num(Cm)}
+    h_, c_, cs, hs = 0.0, 0.0, [], []
+    for _ in range(50):                        # forget bias 5, x_t = 1, in plain floats
+        hh, cc, _, _ = _scalar_step(1, h_, c_, b={**_B, "f": 5})
+        h_, c_ = _num(hh), _num(cc)
+        cs.append(abs(c_))
+        hs.append(abs(h_))
+    cell_exercises.update({"ch5_ex_tanh_steps": 50, "ch5_ex_tanh_bias": 5.0,
+                           "ch5_ex_tanh_max_c": max(cs), "ch5_ex_tanh_max_h": max(hs),
+                           "ch5_ex_forget_high": 0.99, "ch5_ex_forget_low": 0.9,
+                           "ch5_ex_forget_left_high": 0.99 ** 100,
+                           "ch5_ex_forget_left_low": _shown_sci(0.9 ** 100),
+                           "ch5_ex_forget_rnn": _shown_sci(
+                               grads["ch5_grad_step_rnn_1"] ** 100)})
+    # L = H_t at the worked step: ∂L/∂C_t, and ∂L/∂C_{t-1}, ∂L/∂H_{t-1} by sympy
+    hp, cp = sp.symbols("h_p c_p", real=True)
+    Hs, _, _, _ = _scalar_step(x_t, hp, cp)
+    Cs = sp.Symbol("C", real=True)
+    point = {hp: h_prev, cp: c_prev}
+    cell_exercises.update({
+        "ch5_ex_bptt_dc": _num(sp.diff(gates["o"] * sp.tanh(Cs), Cs).subs(Cs, C)),
+        "ch5_ex_bptt_dc_prev": _num(sp.diff(Hs, cp).subs(point)),
+        "ch5_ex_bptt_dh_prev": _num(sp.diff(Hs, hp).subs(point)),
+    })
     return {
+        **cell_values, **bptt, **grads, **cell_exercises,
+        "ch5_fig_cell_gates": _figure, "ch5_fig_cell_candidate": _figure,
+        "ch5_fig_cell_state": _figure,
         "ch5_python_min": ".".join(map(str, python_min)),
         "ch5_mnist_train": n_all,
         "ch5_n_test": n_test,
