@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minidl._checks import (
+from minidl.validation import (
     as_float_array,
     check_choice,
     check_int,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minidl._checks import as_float_array, check_choice, check_shape, shape_str
+from minidl.validation import as_float_array, check_choice, check_shape, shape_str
 from minidl.activations import get as _activation
 
 __all__ = ["ACTIVATIONS", "rnn_step", "rnn_step_backward", "rnn_forward", "rnn_backward"]

@@ -5,7 +5,7 @@ typed next to it would leave the prose stating a setting that did not run.  So e
 training setting -- a name ending in one of ``SETTING_SUFFIXES`` -- must take its value from what
 trained: a settings dict read back by ``minidl.settings.keras_settings`` or a minidl history's
 ``params`` (``settings[...]``, ``.params[...]``), the optimizer, a layer's config, a callback's
-attribute.  The independent checks (tests/book/independent) then compare each such value with the
+attribute, the shape of the weights a computation ran with.  The independent checks (tests/book/independent) then compare each such value with the
 argument written in the chapter's code.
 """
 
@@ -23,7 +23,7 @@ SETTING_SUFFIXES = ("_lr", "_learning_rate", "_epochs", "_batch", "_batch_size",
                     "_hidden", "_patience", "_seed")
 # What a value read from a trained object looks like in the glue call's value expression.
 FROM_OBJECT = re.compile(r"settings\[|\.params\[|\.optimizer\b|get_config\(|\.patience\b|"
-                         r"\.units\b|\.layer_sizes\b")
+                         r"\.units\b|\.layer_sizes\b|\.shape\[")
 
 
 def setting_glues(source) -> list[tuple[str, str]]:
