@@ -25,6 +25,7 @@ import numpy as np
 
 from bookkit.report import markdown_table
 from minidl._blas import blas_threads
+from minidl.validation import check_choice, check_counts, check_int
 
 __all__ = [
     "machine_info",
@@ -128,9 +129,8 @@ def interleaved_times(fns: dict[str, Callable[[], object]], *, repeat: int = 7,
     """
     if not fns:
         raise ValueError("fns must name at least one callable")
-    for name, value, low in (("number", number, 1), ("repeat", repeat, 1), ("warmup", warmup, 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    number, repeat = check_counts(number=number, repeat=repeat)
+    warmup = check_int(warmup, "warmup", min_value=0)
     for fn in fns.values():
         for _ in range(warmup):
             fn()
@@ -154,9 +154,7 @@ def lstm_matmul_flops(n: int, t: int, d: int, h: int) -> int:
     forward's matrix work (the gradients of the input and of the weights), so forward plus
     backward is ``3 *`` this.
     """
-    for name, v in (("n", n), ("t", t), ("d", d), ("h", h)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
-            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    n, t, d, h = check_counts(n=n, t=t, d=d, h=h)
     return 2 * n * t * (d + h) * 4 * h
 
 
@@ -186,7 +184,9 @@ def lstm_weights(d: int, h: int, *, rng: np.random.Generator, dtype=np.float32):
     """Random LSTM weights in Keras layout, scaled like Keras's initialisers.
 
     Returns ``(kernel (D, 4H), recurrent_kernel (H, 4H), bias (4H,))``: Glorot-uniform kernel,
-    a recurrent kernel with orthonormal columns per gate, bias zero except 1 on the forget gate
+    a recurrent kernel with orthonormal rows (the whole (H, 4H) matrix, as ``q.T`` of the QR
+    factor of a (4H, H) Gaussian; one gate's (H, H) block is not orthonormal), bias zero except
+    1 on the forget gate
     (Keras's ``unit_forget_bias=True``).
     """
     limit = np.sqrt(6.0 / (d + 4 * h))
@@ -354,9 +354,7 @@ def train_interleaved(models: dict, x, y, *, epochs: int, batch_size: int = 32,
     """
     if not models:
         raise ValueError("models must name at least one compiled Keras model")
-    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    epochs, batch_size = check_counts(epochs=epochs, batch_size=batch_size)
     if len(x) != len(y):
         raise ValueError(f"x and y need the same number of samples, got {len(x)} and {len(y)}")
     seconds: dict[str, list[float]] = {name: [] for name in models}
@@ -402,8 +400,7 @@ def results_table(rows, *, language: str = "en", with_piece: bool = True) -> str
     None) and, when ``with_piece``, ``piece``; language: ``"en"`` or ``"zh"`` (headers and the
     met column).
     """
-    if language not in _TABLE_WORDS:
-        raise ValueError(f"language must be one of {sorted(_TABLE_WORDS)}, got {language!r}")
+    check_choice(language, "language", sorted(_TABLE_WORDS))
     headers, met_words = _TABLE_WORDS[language]
 
     def get(row, key):

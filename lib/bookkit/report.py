@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from minidl.validation import check_int, check_real
+
 __all__ = ["markdown_table", "format_count_zh", "format_sci_zh", "format_vector"]
 
 _UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
@@ -20,12 +22,8 @@ def format_count_zh(n: float, digits: int = 4) -> str:
     ``format_count_zh(343681) == '34.37 万'``, ``format_count_zh(1.75e11) == '1750 亿'``;
     counts below 10,000 are written in full with thousands separators (``'9,999'``).
     """
-    if isinstance(n, bool) or not isinstance(n, (int, float)) or n != n or n < 0:
-        raise ValueError(f"n must be a non-negative finite number, got {n!r}")
-    if n == float("inf"):
-        raise ValueError("n must be finite, got inf")
-    if not isinstance(digits, int) or digits < 1:
-        raise ValueError(f"digits must be a positive integer, got {digits!r}")
+    n = check_real(n, "n", min_value=0.0)
+    digits = check_int(digits, "digits", min_value=1)
     for size, unit in _UNITS:
         if n >= size:
             return f"{n / size:.{digits}g} {unit}"
@@ -42,11 +40,8 @@ def format_sci_zh(x: float, digits: int = 3) -> str:
     (``format_sci_zh(0.0123) == '0.0123'``, ``format_sci_zh(-2.21e-4) == '-2.21 × 10⁻⁴'``).  The
     minus sign of a negative number is the ASCII hyphen, as in the book's code outputs.
     """
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or x != x or x in (float("inf"),
-                                                                                  float("-inf")):
-        raise ValueError(f"x must be a finite number, got {x!r}")
-    if not isinstance(digits, int) or digits < 1:
-        raise ValueError(f"digits must be a positive integer, got {digits!r}")
+    x = check_real(x, "x")
+    digits = check_int(digits, "digits", min_value=1)
     if x == 0:
         return "0"
     mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
@@ -61,8 +56,7 @@ def format_vector(a, digits: int = 4) -> str:
     ``'; '`` (``'[1.00, 2.00; 3.00, 4.00]'``); ``digits`` decimals.  a: scalar, (n,) or (m, n)."""
     import numpy as np
 
-    if not isinstance(digits, int) or isinstance(digits, bool) or digits < 0:
-        raise ValueError(f"digits must be a non-negative integer, got {digits!r}")
+    digits = check_int(digits, "digits", min_value=0)
     arr = np.asarray(a, dtype=float)
     if arr.ndim > 2:
         raise ValueError(f"a must be a scalar, vector or matrix, got shape {arr.shape}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
-from minidl._checks import check_int
+from minidl.validation import check_int
 
 __all__ = ["blas_threads"]
 

@@ -2,7 +2,7 @@
 (private module).
 
 It computes exactly what :func:`minidl.lstm.lstm_forward_reference` computes — the plain loop over
-:func:`minidl.lstm.lstm_step` that chapter 5 shows — and ``tests/minidl/test_lstm.py`` checks the
+:func:`minidl.lstm.lstm_step` that the book shows — and ``tests/minidl/test_lstm.py`` checks the
 two equal on odd shapes, both activation pairs, float32 and float64.  What it adds, for speed:
 
 - each step is one ``np.matmul``, ``[x_t, 1, h_{t-1}] @ [kernel; bias; recurrent_kernel]`` (one
@@ -17,11 +17,11 @@ two equal on odd shapes, both activation pairs, float32 and float64.  What it ad
   (tanh, sigmoid) one tanh serves all four gates (sigmoid(z) = (1 + tanh(z/2)) / 2, the 1/2
   folded into the weights);
 - arrays are time-major inside, (T, N, ·), so each step reads and writes contiguous memory; the
-  returned ``h_seq`` is a (N, T, H) *view* of that buffer (feeding it to another ``lstm_forward``
-  costs no copy);
-- the large buffers come from a :class:`BufferPool` that keeps them between calls: fresh memory
-  costs a page fault and zeroing per page, a third of the forward pass's time at the benchmark's
-  size;
+  returned ``h_seq``, ``h_last`` and ``c_last`` are copies (batch-first), never views of the
+  cache, so that writing into them cannot change the backward pass;
+- the large buffers come from a :class:`Workspace` that keeps them between calls (passed as
+  ``workspace=``, else :func:`default_workspace`): fresh memory costs a page fault and zeroing
+  per page, a third of the forward pass's time at the benchmark's size;
 - the step loops write into preallocated buffers (no allocation per step);
 - the samples of a batch are independent, so large batches are split into row blocks run by
   threads (NumPy releases the GIL inside its loops), each with single-threaded BLAS
@@ -45,8 +45,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from minidl._blas import blas_threads
+from minidl.validation import check_int
 
-__all__ = ["KERNELS", "MIN_ROWS_PER_THREAD", "BufferPool", "n_threads", "forward", "backward"]
+__all__ = ["KERNELS", "MIN_ROWS_PER_THREAD", "Workspace", "default_workspace", "n_threads",
+           "forward", "backward"]
 
 
 def _sigmoid_(a, out):
@@ -110,8 +112,9 @@ KERNELS = {
 _ORDER = (0, 1, 3, 2)
 
 
-class BufferPool:
-    """Large arrays kept between calls, handed out again once nothing else refers to them.
+class Workspace:
+    """The fast LSTM's large arrays, kept between calls and handed out again once nothing else
+    refers to them.
 
     Memory fresh from the operating system costs a page fault and the zeroing of every 4 KiB page
     on first touch: at the benchmark's size (the forward pass writes about 27 MB) that was a third
@@ -123,11 +126,17 @@ class BufferPool:
     reference is the pool's is free, whatever views of it the caller made and dropped — or a new
     one, kept for later while the pool holds no more than ``max_bytes`` (free arrays of the least
     recently used shapes make room).  Arrays below ``min_bytes`` are not pooled (small allocations
-    are cheap), nor those above ``max_bytes``.  Thread-safe.
+    are cheap), nor those above ``max_bytes``.  :meth:`clear` lets go of every array (those still
+    held elsewhere live on with their holders).  Thread-safe.
+
+    Whether an array is free is read from CPython's reference count (``sys.getrefcount``), probed
+    once at construction; on an interpreter that counts differently the probe never matches and
+    the workspace simply allocates fresh arrays (correct, only slower).
     """
 
     def __init__(self, max_bytes=128 * 2**20, min_bytes=2**20):
-        self.max_bytes, self.min_bytes = int(max_bytes), int(min_bytes)
+        self.max_bytes = check_int(max_bytes, "max_bytes", min_value=0)
+        self.min_bytes = check_int(min_bytes, "min_bytes", min_value=0)
         self._arrays = OrderedDict()        # (shape, dtype) -> [arrays], least recently used first
         self._lock = threading.Lock()
         # sys.getrefcount of an array held by a pool's list alone, counted the way empty() counts
@@ -136,9 +145,14 @@ class BufferPool:
         self._alone = sys.getrefcount(probe[0])
 
     def nbytes(self):
-        """Bytes the pool holds."""
+        """Bytes the workspace holds."""
         with self._lock:
             return sum(a.nbytes for arrays in self._arrays.values() for a in arrays)
+
+    def clear(self):
+        """Let go of every array (the memory returns to the system once nobody else holds it)."""
+        with self._lock:
+            self._arrays.clear()
 
     def empty(self, shape, dtype):
         shape, dtype = tuple(int(s) for s in shape), np.dtype(dtype)
@@ -169,8 +183,18 @@ class BufferPool:
             return out
 
 
-#: The fast path's large buffers (see :class:`BufferPool`).
-POOL = BufferPool()
+_DEFAULT: Workspace | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_workspace() -> Workspace:
+    """The :class:`Workspace` that :func:`minidl.lstm.lstm_forward` / ``lstm_backward`` use when
+    given none; created on first use (``default_workspace().clear()`` frees its memory)."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = Workspace()
+        return _DEFAULT
 
 
 #: Below this many samples per thread, splitting a batch costs more than it gains.
@@ -195,31 +219,35 @@ def _blocks(n, k):
 
 
 def _parallel(fn, ranges):
-    """Run ``fn(start, stop)`` for every range; the calling thread takes the first one."""
+    """Run ``fn(*r)`` for every ``r`` in ``ranges`` (``(start, stop)`` tuples and the like); the
+    calling thread takes the first one."""
     if len(ranges) == 1:
         fn(*ranges[0])
         return
     with ThreadPoolExecutor(max_workers=len(ranges) - 1) as pool:
-        futures = [pool.submit(fn, a, b) for a, b in ranges[1:]]
+        futures = [pool.submit(fn, *r) for r in ranges[1:]]
         fn(*ranges[0])
         for f in futures:
             f.result()   # re-raises a worker's exception
 
 
 def forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, activation, recurrent_activation,
-            threads):
-    """``(h_seq, h_last, c_last, cache)`` for validated inputs; ``dtype`` the result dtype."""
+            threads, workspace):
+    """``(h_seq, h_last, c_last, cache)`` for validated inputs; ``dtype`` the result dtype.
+
+    The three outputs are arrays of their own (never views of the cache).
+    """
     k = n_threads(threads, x.shape[0])
     with blas_threads(1):
         return _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype,
-                        KERNELS[activation], KERNELS[recurrent_activation], k)
+                        KERNELS[activation], KERNELS[recurrent_activation], k, workspace)
 
 
-def backward(dh_seq, cache, dh_last, dc_last, threads):
+def backward(dh_seq, cache, dh_last, dc_last, threads, workspace):
     """The gradients dict of :func:`minidl.lstm.lstm_backward` for validated upstream gradients."""
     k = n_threads(threads, cache["shape"][0])
     with blas_threads(1):
-        return _backward(dh_seq, cache, dh_last, dc_last, k)
+        return _backward(dh_seq, cache, dh_last, dc_last, k, workspace)
 
 
 def _gate_major(a, H):
@@ -233,7 +261,7 @@ def _keras_columns(a):
     return np.concatenate([a[j] for j in _ORDER], axis=-1)   # _ORDER is its own inverse
 
 
-def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_entry, k):
+def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_entry, k, ws):
     N, T, D = x.shape
     H = kernel.shape[1] // 4
     act, act_d = act_entry
@@ -254,16 +282,20 @@ def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_e
     W4 = _gate_major(np.concatenate([kernel, bias[None, :], recurrent_kernel]).astype(
         dtype, copy=False), H)                                           # (4, K, H)
     W4_step = W4 * np.array([0.5, 0.5, 0.5, 1], dtype)[:, None, None] if fused else W4
-    xh = POOL.empty((T + 1, N, K), dtype)    # xh[t] = [x_t, 1, h_{t-1}]; xh[T] holds only h_T
+    xh = ws.empty((T + 1, N, K), dtype)    # xh[t] = [x_t, 1, h_{t-1}]; xh[T] holds only h_T
     xh[:T, :, :D] = x.transpose(1, 0, 2)
     xh[T, :, :D + 1] = 0
     xh[:T, :, D] = 1
     hs = xh[..., D + 1:]                     # hs[0] = h0, hs[t + 1] = h_t (a view)
     hs[0] = h0
-    gates = POOL.empty((4, T, N, H), dtype)  # pre-activations, then (in place) the gates
-    cs = POOL.empty((T + 1, N, H), dtype)    # cs[0] = c0, cs[t + 1] = c_t
+    gates = ws.empty((4, T, N, H), dtype)  # pre-activations, then (in place) the gates
+    cs = ws.empty((T + 1, N, H), dtype)    # cs[0] = c0, cs[t + 1] = c_t
     cs[0] = c0
-    act_c = POOL.empty((T, N, H), dtype)     # activation(c_t)
+    act_c = ws.empty((T, N, H), dtype)     # activation(c_t)
+    # The returned h_seq, (N, T, H) batch-first: a buffer of its own, not a view of xh (which the
+    # backward pass reads), so that writing into it cannot change the gradients.  It comes from
+    # the workspace too (an array the caller holds is not handed out again, one dropped is).
+    h_seq = ws.empty((N, T, H), dtype)
 
     def rows(a, b):
         ig = np.empty((b - a, H), dtype)
@@ -286,16 +318,17 @@ def _forward(x, kernel, recurrent_kernel, bias, h0, c0, dtype, act_entry, ract_e
                 c += ig
                 act(c, out=ac)
                 np.multiply(o, ac, out=hs[t + 1, a:b])       # h = o * activation(c)
+                h_seq[a:b, t] = hs[t + 1, a:b]               # (copied while in cache)
 
     _parallel(rows, _blocks(N, k))
     cache = {
         "xh": xh, "W4": W4, "cs": cs, "gates": gates, "act_c": act_c,
         "act_d": act_d, "ract_d": ract_d, "shape": (N, T, D, H), "dtype": dtype, "path": "fast",
     }
-    return hs[1:].transpose(1, 0, 2), hs[T], cs[T], cache
+    return h_seq, hs[T].copy(), cs[T].copy(), cache
 
 
-def _backward(dh_seq, cache, dh_last, dc_last, k):
+def _backward(dh_seq, cache, dh_last, dc_last, k, ws):
     N, T, D, H = cache["shape"]
     dtype = cache["dtype"]
     xh, cs, gates, act_c, W4 = (cache[n] for n in ("xh", "cs", "gates", "act_c", "W4"))
@@ -305,7 +338,7 @@ def _backward(dh_seq, cache, dh_last, dc_last, k):
     WkT = np.ascontiguousarray(W4[:, :D].transpose(0, 2, 1))         # (4, H, D), gate j: W_j^T
     dseq = None if dh_seq is None else np.asarray(dh_seq, dtype).transpose(1, 0, 2)
 
-    dz = POOL.empty((4, T, N, H), dtype)    # dL/d(pre-activations), gate-major like the gates
+    dz = ws.empty((4, T, N, H), dtype)    # dL/d(pre-activations), gate-major like the gates
     dh = np.zeros((N, H), dtype) if dh_last is None else np.array(dh_last, dtype)
     dc = np.zeros((N, H), dtype) if dc_last is None else np.array(dc_last, dtype)
 
@@ -345,13 +378,12 @@ def _backward(dh_seq, cache, dh_last, dc_last, k):
     dW4 = np.empty((len(spans), 4, K, H), dtype)
     dx = np.empty((T, N, D), dtype)
 
-    def steps(a, b):
-        j = spans.index((a, b))
+    def steps(j, a, b):
         dz_ = dz[:, a:b].reshape(4, -1, H)                           # (4, steps * N, H)
         np.matmul(xh[a:b].reshape(-1, K).T, dz_, out=dW4[j])
         np.add.reduce(np.matmul(dz_, WkT), axis=0, out=dx[a:b].reshape(-1, D))
 
-    _parallel(steps, spans)
+    _parallel(steps, [(j, a, b) for j, (a, b) in enumerate(spans)])
     dW = _keras_columns(dW4.sum(axis=0))                              # (K, 4H), Keras order
     return {
         "x": dx.transpose(1, 0, 2),

@@ -1,4 +1,4 @@
-"""Activation functions and their derivatives (chapters 3 and 4).
+"""Activation functions and their derivatives.
 
 Every function is elementwise except :func:`softmax`, which normalises along one axis.  The
 ``*_grad`` functions take the **pre-activation** ``z`` (what a layer computes before the
@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from minidl._checks import as_float_array, check_int, safe_exp, shape_str
+from minidl.validation import as_float_array, check_int, shape_str
 
 __all__ = [
     "sigmoid",
@@ -37,7 +37,23 @@ __all__ = [
     "get",
     "Activation",
     "NAMES",
+    "ELEMENTWISE",
 ]
+
+
+def _safe_exp(x: np.ndarray) -> np.ndarray:
+    """``exp(x)`` for ``x <= 0`` with no underflow flag: results below the smallest normal are 0.
+
+    ``exp`` of a very negative number is a subnormal or zero and sets NumPy's underflow flag; this
+    helper writes 0 there instead, which is the value to the precision the library works at, so
+    that the library runs clean even under ``np.errstate(all="raise")``.  Callers pass only
+    non-positive arguments (``z - max(z)``, ``-|z|``), so ``exp`` cannot overflow.
+    """
+    x = np.asarray(x)
+    lo = np.log(np.finfo(x.dtype).tiny) + 1.0  # a margin so rounding cannot go subnormal
+    out = np.zeros_like(x)
+    np.exp(x, out=out, where=x > lo)
+    return out
 
 
 def _out(a: np.ndarray):
@@ -47,13 +63,13 @@ def _out(a: np.ndarray):
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     """The library's one sigmoid, without input checks (losses and the LSTM call it directly)."""
-    e = safe_exp(-np.abs(z))
+    e = _safe_exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """The library's one softmax, without input checks (losses call it directly)."""
-    e = safe_exp(z - z.max(axis=axis, keepdims=True))
+    e = _safe_exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
 
@@ -135,18 +151,18 @@ def softmax(z, axis: int = -1):
     return _softmax(z, axis)
 
 
-def softmax_backward(grad_out, s, axis: int = -1):
-    """Vector-Jacobian product of softmax: given ``g = dL/ds`` and ``s = softmax(z)``, ``dL/dz``.
+def softmax_backward(dout, s, axis: int = -1):
+    """Vector-Jacobian product of softmax: given ``dout = dL/ds`` and ``s = softmax(z)``, ``dL/dz``.
 
-    ``dL/dz = s * (g - sum(g * s, axis))`` — the Jacobian ``diag(s) - s s^T`` applied to ``g``
-    without forming it.
-    grad_out: same shape as ``s``; s: (..., K), the softmax output; returns the shape of ``s``.
+    ``dL/dz = s * (dout - sum(dout * s, axis))`` — the Jacobian ``diag(s) - s s^T`` applied to
+    ``dout`` without forming it.
+    dout: same shape as ``s``; s: (..., K), the softmax output; returns the shape of ``s``.
     """
-    g = as_float_array(grad_out, "grad_out")
+    g = as_float_array(dout, "dout")
     s = as_float_array(s, "s")
     if g.shape != s.shape:
         raise ValueError(
-            f"grad_out has shape {shape_str(g.shape)} but s has shape {shape_str(s.shape)}; "
+            f"dout has shape {shape_str(g.shape)} but s has shape {shape_str(s.shape)}; "
             "they must match"
         )
     if s.ndim == 0:
@@ -173,8 +189,14 @@ _ELEMENTWISE: dict[str, tuple[Callable, Callable]] = {
     "linear": (linear, linear_grad),
 }
 
+#: Names of the elementwise activations, all but softmax; what an LSTM's ``activation`` and
+#: ``recurrent_activation`` accept (:data:`minidl.lstm.ACTIVATIONS`,
+#: :func:`minidl.keras_models.lstm_classifier`).  The one list; tests check that the LSTM's fast
+#: kernels and :mod:`minidl.symbolic` cover it.
+ELEMENTWISE = tuple(_ELEMENTWISE)
+
 #: Activation names that :func:`get` and :class:`minidl.network.MLP` accept.
-NAMES = (*_ELEMENTWISE, "softmax")
+NAMES = (*ELEMENTWISE, "softmax")
 
 
 def get(name: str | None) -> Activation:

@@ -1,4 +1,4 @@
-"""MNIST, read from the IDX files that ship with the book, as sequences of pixel rows (chapter 5).
+"""MNIST, read from the IDX files that ship with the book, as sequences of pixel rows.
 
 The article loads MNIST with ``tf.keras.datasets.mnist.load_data()``, which downloads a file on
 first use.  The machines that build and test this book have no network, so the four original IDX
@@ -20,11 +20,11 @@ file's SHA-256 is checked.
   :data:`MNIST_FILES` and returns the original uint8 arrays: 60,000 training and 10,000 test
   images of 28×28 pixels (0–255) and their labels 0–9.  A missing or corrupt file raises an error
   that names the file.
-- :func:`load_digit_sequences` is what chapter 5 uses: each image becomes a sequence of 28 time
-  steps (its rows) of 28 features (the pixels of a row), scaled to [0, 1] by dividing by 255, as
-  float32.  A validation part is cut from the 60,000 training images by a seeded shuffle (the
-  article validated on its test set); the 10,000 test images are returned untouched, in their
-  original order.
+- :func:`load_digit_sequences` is what the book's LSTM trains on: each image becomes a sequence
+  of 28 time steps (its rows) of 28 features (the pixels of a row), scaled to [0, 1] by dividing
+  by 255, as float32.  A validation part is cut from the 60,000 training images by a seeded
+  shuffle (the article validated on its test set); the 10,000 test images are returned untouched,
+  in their original order.
 
 Arrays are batch-first: ``x: (N, T, D)`` float32 in [0, 1], ``y: (N,)`` int64 labels 0–9.
 """
@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from minidl.validation import check_int
 
 __all__ = ["DigitSequences", "MNIST_DIR", "MNIST_ENV", "MNIST_FILES", "load_digit_sequences",
            "load_mnist", "mnist_dir", "read_idx"]
@@ -236,15 +238,10 @@ def load_digit_sequences(*, validation_size: int = 6000, seed: int = 0,
         for a ``validation_size`` or ``seed`` out of range, and (from :func:`load_mnist`) for a
         corrupt file; ``FileNotFoundError`` for a missing one.
     """
-    for name, value in (("validation_size", validation_size), ("seed", seed)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = check_int(seed, "seed", min_value=0)
     n_train = MNIST_FILES["train_labels"][2][0]
-    if not 1 <= validation_size < n_train:
-        raise ValueError(f"validation_size must be in [1, {n_train}), got {validation_size} "
-                         f"(MNIST has {n_train} training images)")
+    validation_size = check_int(validation_size, "validation_size", min_value=1,
+                                max_value=n_train - 1)
     data_dir = mnist_dir(data_dir)
     (x_tr, y_tr), (x_te, y_te) = load_mnist(data_dir)
     order = np.random.default_rng(seed).permutation(len(x_tr))

@@ -1,9 +1,8 @@
 """Evaluating a model honestly: one train/validation/test split, accuracy and the confusion matrix.
 
-Chapter 3 uses this for the article's 模型训练 steps: split once; fit standardisation statistics and
-weights on the training part; choose hyperparameters on the validation part only; touch the test
-part once, at the end.  (The chapter times inference with
-``bookkit.benchmarking.interleaved_times``.)
+For the article's 模型训练 steps: split once; fit standardisation statistics and weights on the
+training part; choose hyperparameters on the validation part only; touch the test part once, at
+the end.
 
 ``accuracy`` and ``confusion_matrix`` count what a classifier got right from its class scores
 (logits or probabilities, ``(N, C)``) or its predicted labels ``(N,)``: chapters 3 and 5 report
@@ -16,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minidl._checks import check_int, check_real, check_rng
+from minidl.validation import check_int, check_real, check_rng
 
 __all__ = ["accuracy", "confusion_matrix", "predicted_labels", "train_val_test_split"]
 

@@ -1,4 +1,4 @@
-"""Finite-difference gradient checking (chapter 4 and the test suite).
+"""Finite-difference gradient checking.
 
 The third witness for every derivative in the book, next to the sympy derivation
 (:mod:`minidl.symbolic`) and the analytic code: :func:`numerical_gradient` estimates the gradient
@@ -13,7 +13,7 @@ from collections.abc import Callable, MutableMapping
 
 import numpy as np
 
-from minidl._checks import as_float_array, check_real, shape_str
+from minidl.validation import as_float_array, check_real, shape_str
 
 __all__ = ["numerical_gradient", "numerical_gradient_wrt", "relative_error"]
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minidl._checks import as_float_array, check_real
+from minidl.validation import as_float_array, check_real
 
 __all__ = ["entropy", "kl_divergence"]
 

@@ -1,4 +1,4 @@
-"""The article's Keras LSTM model, the corrected one, and a NumPy recomputation (chapter 5).
+"""The article's Keras LSTM model, the corrected one, and a NumPy recomputation.
 
 - :func:`article_model` — section 5 of the article as written: three ``LSTM(128,
   activation='relu')`` layers, ``Dense(1, activation='sigmoid')``, compiled with ``adam``,
@@ -10,6 +10,8 @@
   ``tf.distribute`` strategy when one is given, so ``model.fit`` trains data-parallel.
 - :func:`numpy_predict` — the model's output computed by :mod:`minidl.lstm` and
   :mod:`minidl.layers` from the model's own weights, without Keras.
+- :func:`cudnn_eligible` — for each LSTM layer of a model, whether Keras would run it with the
+  cuDNN kernel on a GPU (the article's ReLU layers would not).
 
 Shapes: inputs ``x: (N, T, D)`` (batch, steps, features); outputs ``(N, units of the last Dense)``.
 """
@@ -20,12 +22,13 @@ import os
 
 import numpy as np
 
-from minidl._checks import check_choice
+from minidl.activations import ELEMENTWISE
 from minidl.activations import get as _get_activation
 from minidl.layers import dense_forward
 from minidl.lstm import lstm_forward
+from minidl.validation import check_choice, check_counts, check_int, check_real
 
-__all__ = ["article_model", "lstm_classifier", "numpy_predict"]
+__all__ = ["article_model", "lstm_classifier", "numpy_predict", "cudnn_eligible"]
 
 
 def _keras():
@@ -35,20 +38,14 @@ def _keras():
     return keras
 
 
-def _check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def article_model(features: int = 28):
     """The article's model, compiled as the article compiles it.
 
     features: input features per step (28 for MNIST rows, as in the article's
-    ``input_shape=(None, 28)``; 8 for the offline 8×8 digits).  The number of steps is left open
+    ``input_shape=(None, 28)``).  The number of steps is left open
     (``None``), as in the article.  Returns a compiled ``keras.Sequential``; output (N, 1).
     """
-    features = _check_positive_int("features", features)
+    features = check_int(features, "features", min_value=1)
     keras = _keras()
     model = keras.Sequential([
         keras.Input(shape=(None, features)),
@@ -77,12 +74,16 @@ def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: i
     learning_rate
         Adam's step size, a number or a ``keras.optimizers.schedules`` schedule.
     dropout
-        fraction of each LSTM layer's inputs dropped while training (Keras's ``dropout``;
-        unlike ``recurrent_dropout`` it keeps the layer eligible for cuDNN).  No effect on
-        ``predict``.
+        fraction of each LSTM layer's inputs dropped while training (Keras's ``dropout``).
+        Unlike ``recurrent_dropout`` it keeps the layer eligible for cuDNN: Keras 3.15's
+        ``LSTM.inner_loop`` (``keras/src/layers/rnn/lstm.py``, lines 533–563) tests only
+        ``if not self.recurrent_dropout:``, multiplies the inputs by the dropout mask and still
+        calls ``backend.lstm`` (cuDNN); its docstring's list of cuDNN requirements names only
+        ``recurrent_dropout == 0`` (GRU's still says ``dropout == 0 and recurrent_dropout ==
+        0``).  :func:`cudnn_eligible` applies that rule.  No effect on ``predict``.
     activation
         the LSTM layers' ``activation`` (``"tanh"``: Keras's default and the corrected model's;
-        chapter 5 also builds ``"relu"`` stacks to time the activation alone).
+        ``"relu"`` stacks time the activation alone).
     strategy
         a ``tf.distribute.Strategy`` (e.g. ``MirroredStrategy``) or None; when given, the
         model is built and compiled in ``strategy.scope()``, so ``fit`` splits each batch across
@@ -95,20 +96,14 @@ def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: i
         (N,) and metric ``accuracy``; output (N, num_classes) logits.
     """
     if steps is not None:
-        steps = _check_positive_int("steps", steps)
-    features = _check_positive_int("features", features)
-    num_classes = _check_positive_int("num_classes", num_classes)
-    units = _check_positive_int("units", units)
-    layers = _check_positive_int("layers", layers)
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be in [0, 1), got {dropout!r}")
-    check_choice(activation, "activation", ("tanh", "relu", "sigmoid", "linear"))
+        steps = check_int(steps, "steps", min_value=1)
+    features, num_classes, units, layers = check_counts(
+        features=features, num_classes=num_classes, units=units, layers=layers)
+    dropout = check_real(dropout, "dropout", min_value=0.0, max_value=1.0, max_open=True)
+    check_choice(activation, "activation", ELEMENTWISE)
     keras = _keras()
-    if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule) and not (
-            isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool)
-            and learning_rate > 0):
-        raise ValueError(f"learning_rate must be a positive number or a learning-rate schedule, "
-                         f"got {learning_rate!r}")
+    if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        learning_rate = check_real(learning_rate, "learning_rate", min_value=0.0, min_open=True)
 
     def build():
         stack = [keras.Input(shape=(steps, features))]
@@ -150,7 +145,7 @@ def numpy_predict(model, x, *, batch_size: int = 1024):
     x = np.asarray(x, dtype=np.float32)
     if x.ndim != 3:
         raise ValueError(f"x must be (N, T, D), got shape {x.shape}")
-    batch_size = _check_positive_int("batch_size", batch_size)
+    batch_size = check_int(batch_size, "batch_size", min_value=1)
     plan = []
     for layer in model.layers:
         kind = type(layer).__name__
@@ -199,11 +194,6 @@ def numpy_predict(model, x, *, batch_size: int = 1024):
     return np.concatenate(outputs)
 
 
-# ---------------------------------------------------------------------------------------------
-# Appended by the lib branch (issue 12): logic that used to live in chapters 2 and 5.
-__all__ += ["cudnn_eligible", "transformer_block"]
-
-
 def _cudnn_rule(activation, recurrent_activation, unroll, use_bias) -> bool:
     """Keras 3's condition for the cuDNN LSTM kernel, restated: tanh, sigmoid, no unroll, bias."""
     def name(fn):
@@ -217,10 +207,13 @@ def cudnn_eligible(model) -> list[bool]:
     """For each ``keras.layers.LSTM`` among ``model.layers``: would Keras run it with cuDNN?
 
     Keras 3 (TensorFlow backend) uses the fast cuDNN kernel on a GPU only for an LSTM with
-    ``activation="tanh"``, ``recurrent_activation="sigmoid"``, ``unroll=False`` and
-    ``use_bias=True``.  The rule lives in a private Keras function
-    (``keras.src.backend.tensorflow.rnn._do_lstm_arguments_support_cudnn``); this asks it when it
-    exists and otherwise applies the same four conditions.  ``tests/minidl/test_keras_models.py``
+    ``activation="tanh"``, ``recurrent_activation="sigmoid"``, ``unroll=False``,
+    ``use_bias=True``, ``recurrent_dropout=0`` and ``use_cudnn`` not ``False``.  The first four
+    conditions live in a private Keras function
+    (``keras.src.backend.tensorflow.rnn._do_lstm_arguments_support_cudnn``), which this asks when
+    it exists (else it applies the same four); the last two are the test in ``LSTM.inner_loop``
+    (``if self.use_cudnn in ("auto", True): if not self.recurrent_dropout:``), which lets
+    ``dropout`` through (see :func:`lstm_classifier`).  ``tests/minidl/test_keras_models.py``
     checks the two agree, so a Keras upgrade that changes the rule fails a unit test, not a
     chapter.  Returns one bool per LSTM layer, in order (the article's ReLU model: all False).
     """
@@ -231,25 +224,5 @@ def cudnn_eligible(model) -> list[bool]:
         rule = _cudnn_rule
     return [bool(rule(layer.cell.activation, layer.cell.recurrent_activation, layer.unroll,
                       layer.cell.use_bias))
+            and not layer.cell.recurrent_dropout and layer.use_cudnn in ("auto", True)
             for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
-
-
-def transformer_block(x, d_model: int, num_heads: int, d_ff: int | None = None):
-    """One post-norm Transformer block (Vaswani et al. 2017, BERT) from ``keras.layers``.
-
-    ``y = LayerNorm(x + MultiHeadAttention(x, x))``, then ``LayerNorm(y + FFN(y))`` with
-    ``FFN = Dense(d_model)(Dense(d_ff, gelu))``; the heads span ``d_model``
-    (``key_dim = d_model // num_heads``).  x: a Keras tensor (N, T, d_model); returns one of the
-    same shape.  Its ``count_params()`` is :func:`minidl.params.transformer_block_params`
-    (chapter 2 and ``tests/minidl/test_params.py`` check it).
-    """
-    d_model = _check_positive_int("d_model", d_model)
-    num_heads = _check_positive_int("num_heads", num_heads)
-    d_ff = 4 * d_model if d_ff is None else _check_positive_int("d_ff", d_ff)
-    if d_model % num_heads:
-        raise ValueError(f"d_model={d_model} is not divisible by num_heads={num_heads}")
-    layers = _keras().layers
-    attention = layers.MultiHeadAttention(num_heads=num_heads, key_dim=d_model // num_heads)
-    y = layers.LayerNormalization()(layers.Add()([x, attention(x, x)]))
-    ff = layers.Dense(d_model)(layers.Dense(d_ff, activation="gelu")(y))
-    return layers.LayerNormalization()(layers.Add()([y, ff]))

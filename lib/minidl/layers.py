@@ -1,4 +1,4 @@
-"""The fully connected (dense) layer: forward and backward pass (chapters 3 and 4).
+"""The fully connected (dense) layer: forward and backward pass.
 
 ``z = x @ W + b`` with the weights in Keras's layout, so the same arrays move between minidl and
 ``keras.layers.Dense`` (``layer.set_weights([W, b])`` / ``W, b = layer.get_weights()``):
@@ -21,18 +21,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from minidl._checks import as_float_array, shape_str
+from minidl.validation import as_float_array, shape_str
 
-__all__ = ["dense_forward", "dense_backward", "check_dense_shapes"]
+__all__ = ["dense_forward", "dense_backward", "check_dense_weights", "check_dense_shapes"]
 
 
-def check_dense_shapes(x_shape, W_shape, b_shape) -> None:
-    """Raise ``ValueError`` unless x (N, D_in), W (D_in, D_out) and b (D_out,) fit together.
+def check_dense_weights(W_shape, b_shape) -> None:
+    """Raise ``ValueError`` unless W (D_in, D_out) and b (D_out,) fit together.
 
     The message names both shapes involved, e.g. the article's 2-3-2 example with a single 2×2 θ
     and a 3-element b gives ``bias has shape (3,) but W has 2 output units (W: (2, 2))``.
     """
-    x_shape, W_shape, b_shape = tuple(x_shape), tuple(W_shape), tuple(b_shape)
+    W_shape, b_shape = tuple(W_shape), tuple(b_shape)
     if len(W_shape) != 2:
         raise ValueError(
             f"W must be 2-D (D_in, D_out) like a Keras Dense kernel, got shape {shape_str(W_shape)}"
@@ -47,6 +47,13 @@ def check_dense_shapes(x_shape, W_shape, b_shape) -> None:
             f"bias has shape {shape_str(b_shape)} but W has {d_out} output units "
             f"(W: {shape_str(W_shape)})"
         )
+
+
+def check_dense_shapes(x_shape, W_shape, b_shape) -> None:
+    """Raise ``ValueError`` unless x (N, D_in), W (D_in, D_out) and b (D_out,) fit together
+    (:func:`check_dense_weights`, then x against W)."""
+    check_dense_weights(W_shape, b_shape)
+    x_shape, (d_in, d_out) = tuple(x_shape), tuple(W_shape)
     if len(x_shape) != 2:
         raise ValueError(
             f"x must be 2-D (N, D_in) (or 1-D (D_in,) for one sample), got shape "
@@ -84,25 +91,25 @@ def dense_forward(x, W, b):
     return z, (x, W)
 
 
-def dense_backward(dz, cache):
-    """Gradients of a dense layer given ``dz = dL/dz``.
+def dense_backward(dout, cache):
+    """Gradients of a dense layer given the upstream gradient ``dout = dL/dz``.
 
-    dz: (N, D_out); cache: ``(x, W)`` from :func:`dense_forward` with x (N, D_in), W (D_in, D_out).
-    Returns a dict keyed by :func:`dense_forward`'s argument names: ``"x"``: dz @ W.T (N, D_in),
-    ``"W"``: x.T @ dz (D_in, D_out), ``"b"``: dz summed over the batch (D_out,).  Summing (not
-    averaging) over the batch is right because ``dz`` already carries the loss's ``1/N``.
+    dout: (N, D_out); cache: ``(x, W)`` from :func:`dense_forward`, x (N, D_in), W (D_in, D_out).
+    Returns a dict keyed by :func:`dense_forward`'s argument names: ``"x"``: dout @ W.T (N, D_in),
+    ``"W"``: x.T @ dout (D_in, D_out), ``"b"``: dout summed over the batch (D_out,).  Summing (not
+    averaging) over the batch is right because ``dout`` already carries the loss's ``1/N``.
     """
     try:
         x, W = cache
     except (TypeError, ValueError):
         raise ValueError("cache must be the (x, W) tuple returned by dense_forward") from None
-    dz = as_float_array(dz, "dz", ndim=(1, 2))
-    if dz.ndim == 1:
-        dz = dz[np.newaxis, :]
+    dout = as_float_array(dout, "dout", ndim=(1, 2))
+    if dout.ndim == 1:
+        dout = dout[np.newaxis, :]
     want = (x.shape[0], W.shape[1])
-    if dz.shape != want:
+    if dout.shape != want:
         raise ValueError(
-            f"dz has shape {shape_str(dz.shape)} but the layer's output z has shape "
+            f"dout has shape {shape_str(dout.shape)} but the layer's output z has shape "
             f"{shape_str(want)} (x: {shape_str(x.shape)}, W: {shape_str(W.shape)})"
         )
-    return {"x": dz @ W.T, "W": x.T @ dz, "b": dz.sum(axis=0)}
+    return {"x": dout @ W.T, "W": x.T @ dout, "b": dout.sum(axis=0)}

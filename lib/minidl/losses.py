@@ -1,4 +1,4 @@
-"""Loss functions and their gradients, equal to Keras's (chapters 4 and 5).
+"""Loss functions and their gradients, equal to Keras's.
 
 Conventions, chosen to match Keras 3 exactly:
 
@@ -38,8 +38,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from minidl._checks import as_float_array, safe_exp, shape_str
-from minidl.activations import _sigmoid, _softmax
+from minidl.activations import _safe_exp, _sigmoid, _softmax
+from minidl.validation import as_float_array, first_bad_index, shape_str
 
 __all__ = [
     "EPSILON",
@@ -65,7 +65,7 @@ EPSILON = 1e-7
 def _check_range(a: np.ndarray, name: str, hint: str = "") -> None:
     bad = (a < 0) | (a > 1)
     if bad.any():
-        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        idx = first_bad_index(bad)
         raise ValueError(
             f"{name} has value {a[idx].item()} at index {idx}, outside [0, 1]{hint}"
         )
@@ -130,14 +130,14 @@ def _n_samples(p: np.ndarray) -> int:
 
 def _softplus_neg_abs(z: np.ndarray) -> np.ndarray:
     """``log(1 + exp(-|z|))``, stable."""
-    return np.log1p(safe_exp(-np.abs(z)))
+    return np.log1p(_safe_exp(-np.abs(z)))
 
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:
     """``z - logsumexp(z)``; the largest term's exp(0) = 1 is taken out of the sum and the rest
     goes through ``log1p``, so confident predictions keep full relative precision."""
     shifted = z - z.max(axis=-1, keepdims=True)
-    e = safe_exp(shifted)
+    e = _safe_exp(shifted)
     np.put_along_axis(e, np.argmax(z, axis=-1)[..., np.newaxis], 0.0, axis=-1)
     return shifted - np.log1p(e.sum(axis=-1, keepdims=True))
 
@@ -205,7 +205,7 @@ def binary_crossentropy_grad(y_true, y_pred, from_logits: bool = False):
 def _check_rows(p: np.ndarray) -> np.ndarray:
     s = p.sum(axis=-1, keepdims=True)
     if (s == 0).any():
-        idx = tuple(int(i) for i in np.argwhere(s[..., 0] == 0)[0])
+        idx = first_bad_index(s[..., 0] == 0)
         raise ValueError(
             f"y_pred row {idx} sums to 0; categorical_crossentropy needs a probability "
             "distribution over the last axis (pass from_logits=True for logits)"
@@ -283,7 +283,7 @@ def _prepare_sparse(y_true, y_pred, from_logits: bool):
     k = p.shape[-1]
     bad = (y < 0) | (y >= k)
     if bad.any():
-        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        idx = first_bad_index(bad)
         raise ValueError(
             f"label {y[idx].item()} at index {idx} is out of range for {k} classes "
             f"(y_pred: {shape_str(p.shape)}); labels must be in [0, {k})"
@@ -329,37 +329,75 @@ def sparse_categorical_crossentropy_grad(y_true, y_pred, from_logits: bool = Fal
     return (g / n).astype(p.dtype, copy=False)
 
 
+# ------------------------------------------------------------------------------------ accuracy
+def _sparse_accuracy(y_true, y_pred, from_logits: bool = False) -> float:
+    """Share of samples whose largest score is at the integer label (Keras's
+    ``sparse_categorical_accuracy``); y_true (N,), y_pred (N, K) probabilities or logits."""
+    y = np.asarray(y_true)
+    return float(np.mean(np.argmax(y_pred, axis=-1) == y.reshape(np.shape(y_pred)[:-1])))
+
+
+def _categorical_accuracy(y_true, y_pred, from_logits: bool = False) -> float:
+    """Share of samples whose largest score is at the one-hot target's 1 (Keras's
+    ``categorical_accuracy``); y_true, y_pred (N, K)."""
+    return float(np.mean(np.argmax(y_pred, axis=-1) == np.argmax(y_true, axis=-1)))
+
+
+def _binary_accuracy(y_true, y_pred, from_logits: bool = False) -> float:
+    """Share of outputs on the target's side of the threshold (Keras's ``binary_accuracy``):
+    0.5 for probabilities, 0 for logits; y_true, y_pred (N, D)."""
+    threshold = 0.0 if from_logits else 0.5
+    y_pred = np.asarray(y_pred)
+    return float(np.mean((y_pred > threshold) == (np.asarray(y_true).reshape(y_pred.shape) > 0.5)))
+
+
 # ------------------------------------------------------------------------------------ registry
 class Loss(NamedTuple):
-    """What :func:`get` returns: the canonical name, the per-sample loss and its gradient."""
+    """What :func:`get` returns: the loss, its gradient, and what the loss implies for a model.
+
+    A trainer (:func:`minidl.training.fit`, :class:`minidl.network.MLP`) asks these fields
+    instead of keeping tables of loss names.
+    """
 
     name: str
     #: ``fn(y_true, y_pred, ...)``, the per-sample loss, (N,)
     fn: Callable
     #: ``grad(y_true, y_pred, ...)``, the gradient of the batch mean w.r.t. ``y_pred``
     grad: Callable
+    #: the output activation this loss fuses with (``"softmax"``, ``"sigmoid"``): a model ending
+    #: in it back-propagates ``grad(y_true, z, from_logits=True)`` from the logits ``z``, as Keras
+    #: does.  ``None``: no fused form (and no ``from_logits``).
+    fused_activation: str | None = None
+    #: ``accuracy(y_true, y_pred, from_logits=False) -> float`` for a classification loss
+    #: (Keras's matching ``*_accuracy`` metric); ``None`` for a regression loss.
+    accuracy: Callable | None = None
+
+    @property
+    def classification(self) -> bool:
+        """Whether the loss is a classification loss (it has an accuracy)."""
+        return self.accuracy is not None
 
 
-_LOSSES: dict[str, tuple[Callable, Callable]] = {
-    "mean_squared_error": (mean_squared_error, mean_squared_error_grad),
-    "binary_crossentropy": (binary_crossentropy, binary_crossentropy_grad),
-    "categorical_crossentropy": (categorical_crossentropy, categorical_crossentropy_grad),
-    "sparse_categorical_crossentropy": (
-        sparse_categorical_crossentropy,
-        sparse_categorical_crossentropy_grad,
-    ),
-}
+_LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
+    Loss("mean_squared_error", mean_squared_error, mean_squared_error_grad),
+    Loss("binary_crossentropy", binary_crossentropy, binary_crossentropy_grad,
+         "sigmoid", _binary_accuracy),
+    Loss("categorical_crossentropy", categorical_crossentropy, categorical_crossentropy_grad,
+         "softmax", _categorical_accuracy),
+    Loss("sparse_categorical_crossentropy", sparse_categorical_crossentropy,
+         sparse_categorical_crossentropy_grad, "softmax", _sparse_accuracy),
+)}
 _ALIASES = {"mse": "mean_squared_error"}
 
-#: Loss names that :func:`get` and :meth:`minidl.network.MLP.fit` accept (plus the alias "mse").
+#: Loss names that :func:`get` and :func:`minidl.training.fit` accept (plus the alias "mse").
 NAMES = tuple(_LOSSES)
 
 
 def get(name: str) -> Loss:
-    """The :class:`Loss` ``(name, fn, grad)`` for a loss name such as ``"mse"`` or
-    ``"sparse_categorical_crossentropy"`` (``name`` is the canonical one, ``"mean_squared_error"``
-    for ``"mse"``).  Like :func:`minidl.activations.get` and :func:`minidl.optim.get`, it returns
-    a named object with a ``name`` field.
+    """The :class:`Loss` for a loss name such as ``"mse"`` or ``"sparse_categorical_crossentropy"``
+    (``name`` is the canonical one, ``"mean_squared_error"`` for ``"mse"``).  Like
+    :func:`minidl.activations.get` and :func:`minidl.optim.get`, it returns a named object with a
+    ``name`` field.
     Raises ``TypeError`` for a non-string name, ``ValueError`` for an unknown one.
     """
     if not isinstance(name, str):
@@ -367,4 +405,4 @@ def get(name: str) -> Loss:
     key = _ALIASES.get(name, name)
     if key not in _LOSSES:
         raise ValueError(f"unknown loss {name!r}; expected one of {[*NAMES, *_ALIASES]}")
-    return Loss(key, *_LOSSES[key])
+    return _LOSSES[key]

@@ -1,4 +1,4 @@
-"""The LSTM layer in NumPy, with exactly Keras's weights, forward and backward (chapter 5).
+"""The LSTM layer in NumPy, with exactly Keras's weights, forward and backward.
 
 Weights (the arrays ``keras.layers.LSTM(units).get_weights()`` returns, gate order i, f, c, o):
 
@@ -8,15 +8,17 @@ Weights (the arrays ``keras.layers.LSTM(units).get_weights()`` returns, gate ord
 
 Two implementations of one layer:
 
-- the **reference**, :func:`lstm_step` (one step: the gate equations as chapter 5 writes them,
+- the **reference**, :func:`lstm_step` (one step: the gate equations as the book writes them,
   nothing else) with :func:`lstm_step_backward`, and :func:`lstm_forward_reference` /
   :func:`lstm_backward_reference`, plain loops over the steps (cs231n's pattern).  This is the
   LSTM the book shows; tests check it against ``keras.layers.LSTM`` and ``tf.GradientTape``;
-- the **fast path**, :func:`lstm_forward` / :func:`lstm_backward`, same arguments, same results
-  (tested equal to the reference): the gates stored gate-major and contiguous, one exp-free
-  activation for all four gates, work buffers reused between calls, a thread per block of the
-  batch (the private module ``minidl._lstm_fast`` says how).  Benchmarks and
-  chapter 5's recomputation of the Keras model's predictions use it.
+- the **fast path**, :func:`lstm_forward` / :func:`lstm_backward`, same arguments (plus
+  ``threads`` and ``workspace``), same results (tested equal to the reference): the gates stored
+  gate-major and contiguous, one exp-free activation for all four gates, work buffers reused
+  between calls (a :class:`Workspace`), a thread per block of the batch (the private module
+  ``minidl._lstm_fast`` says how).  Benchmarks and :func:`minidl.keras_models.numpy_predict`
+  use it.  Like the reference, it returns arrays of its own: writing into ``out`` never changes
+  what the backward pass computes.
 
 Both follow minidl's layer contract: ``*_forward(...) -> (out, cache)`` with ``out`` an
 :class:`LSTMOutput` ``(h_seq, h_last, c_last)``, and ``*_backward(dout, cache) -> dict`` of
@@ -32,8 +34,10 @@ from typing import NamedTuple
 import numpy as np
 
 from minidl import _lstm_fast
-from minidl._checks import as_float_array, check_choice, check_int, check_shape, shape_str
+from minidl._lstm_fast import Workspace, default_workspace
+from minidl.activations import ELEMENTWISE
 from minidl.activations import get as _activation
+from minidl.validation import as_float_array, check_choice, check_int, check_shape, shape_str
 
 __all__ = [
     "LSTMOutput",
@@ -44,10 +48,13 @@ __all__ = [
     "lstm_backward_reference",
     "lstm_forward",
     "lstm_backward",
+    "Workspace",
+    "default_workspace",
 ]
 
-#: The names ``activation`` and ``recurrent_activation`` accept.
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+#: The names ``activation`` and ``recurrent_activation`` accept: the elementwise activations of
+#: :mod:`minidl.activations` (the same tuple, :data:`minidl.activations.ELEMENTWISE`).
+ACTIVATIONS = ELEMENTWISE
 
 
 class LSTMOutput(NamedTuple):
@@ -193,7 +200,9 @@ def lstm_forward_reference(x, kernel, recurrent_kernel, bias, h0=None, c0=None,
         hs.append(h)
     cache = {"path": "reference", "steps": steps, "shape": (*x.shape, h.shape[1]),
              "dtype": dtype}
-    return LSTMOutput(np.stack(hs, axis=1), h, c), cache
+    # Copies: the last step's cache holds c (and lstm_step_backward reads it), so handing out the
+    # same array would let a write into out.c_last change the gradients.
+    return LSTMOutput(np.stack(hs, axis=1), h.copy(), c.copy()), cache
 
 
 def lstm_backward_reference(dout, cache):
@@ -223,7 +232,8 @@ def lstm_backward_reference(dout, cache):
 
 # ---------------------------------------------------------------------------------- fast path
 def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None,
-                 activation="tanh", recurrent_activation="sigmoid", *, threads=None):
+                 activation="tanh", recurrent_activation="sigmoid", *, threads=None,
+                 workspace=None):
     """Run an LSTM over a batch of sequences (the fast path; equal to
     :func:`lstm_forward_reference`).
 
@@ -241,12 +251,16 @@ def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None,
         Threads over blocks of the batch; ``None`` (default) uses one per available core, but
         keeps at least ``MIN_ROWS_PER_THREAD`` (32) samples per thread.  BLAS runs
         single-threaded inside the call.  The result does not depend on it beyond float rounding.
+    workspace : Workspace, optional
+        Where the large work arrays (and ``h_seq``) come from and return to between calls;
+        ``None`` uses :func:`default_workspace` (created on first use; ``.clear()`` frees it).
 
     Returns
     -------
     out : LSTMOutput
-        ``(h_seq, h_last, c_last)``: (N, T, H), (N, H), (N, H); ``h_seq`` is a view of a
-        time-major buffer.
+        ``(h_seq, h_last, c_last)``: (N, T, H), (N, H), (N, H), arrays of their own (copies,
+        never views of ``cache``): writing into them does not change what :func:`lstm_backward`
+        returns.
     cache : dict
         What :func:`lstm_backward` needs.
 
@@ -263,11 +277,11 @@ def lstm_forward(x, kernel, recurrent_kernel, bias, h0=None, c0=None,
         threads = check_int(threads, "threads", min_value=1)
     h_seq, h_last, c_last, cache = _lstm_fast.forward(
         x, kernel, recurrent_kernel, bias, h0, c0, dtype, activation, recurrent_activation,
-        threads)
+        threads, _check_workspace(workspace))
     return LSTMOutput(h_seq, h_last, c_last), cache
 
 
-def lstm_backward(dout, cache, *, threads=None):
+def lstm_backward(dout, cache, *, threads=None, workspace=None):
     """Back-propagate through :func:`lstm_forward` (back-propagation through time, fast path).
 
     Parameters
@@ -280,7 +294,7 @@ def lstm_backward(dout, cache, *, threads=None):
         ``dh_last``).
     cache : dict
         From :func:`lstm_forward` (not modified: the backward pass can be run again).
-    threads : int, optional
+    threads, workspace : optional
         As in :func:`lstm_forward`.
 
     Returns
@@ -294,4 +308,14 @@ def lstm_backward(dout, cache, *, threads=None):
     dh_seq, dh_last, dc_last = _check_dout(dout, cache["shape"], cache["dtype"])
     if threads is not None:
         threads = check_int(threads, "threads", min_value=1)
-    return _lstm_fast.backward(dh_seq, cache, dh_last, dc_last, threads)
+    return _lstm_fast.backward(dh_seq, cache, dh_last, dc_last, threads,
+                               _check_workspace(workspace))
+
+
+def _check_workspace(workspace) -> Workspace:
+    if workspace is None:
+        return default_workspace()
+    if not isinstance(workspace, Workspace):
+        raise TypeError(f"workspace must be a minidl.lstm.Workspace or None, "
+                        f"got {type(workspace).__name__}")
+    return workspace

@@ -1,4 +1,4 @@
-"""Gradient-descent optimizers equal to Keras's, step for step (chapters 3, 4 and 5).
+"""Gradient-descent optimizers equal to Keras's, step for step.
 
 An optimizer updates a dict of parameter arrays **in place** from the matching dict of gradients
 (the ``params`` / ``grads`` dicts of :class:`minidl.network.MLP`, or any dict of float arrays):
@@ -28,18 +28,11 @@ otherwise.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from minidl._checks import check_finite, check_real, shape_str
+from minidl.validation import check_finite, check_real, shape_str
 
 __all__ = ["Optimizer", "SGD", "Adam", "get"]
-
-
-def _check_number(name: str, value, lo: float, hi: float, *, lo_open: bool, hi_open: bool):
-    return check_real(value, name, min_value=lo, max_value=None if hi == math.inf else hi,
-                      min_open=lo_open, max_open=hi_open)
 
 
 class Optimizer:
@@ -106,10 +99,10 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0) -> None:
         super().__init__()
-        self.learning_rate = _check_number(
-            "learning_rate", learning_rate, 0.0, math.inf, lo_open=True, hi_open=True
-        )
-        self.momentum = _check_number("momentum", momentum, 0.0, 1.0, lo_open=False, hi_open=True)
+        self.learning_rate = check_real(learning_rate, "learning_rate", min_value=0.0,
+                                        min_open=True)
+        self.momentum = check_real(momentum, "momentum", min_value=0.0, max_value=1.0,
+                                   max_open=True)
         self.velocities: dict[str, np.ndarray] = {}
 
     def _update(self, name, w, g):
@@ -142,12 +135,11 @@ class Adam(Optimizer):
         epsilon: float = 1e-7,
     ) -> None:
         super().__init__()
-        self.learning_rate = _check_number(
-            "learning_rate", learning_rate, 0.0, math.inf, lo_open=True, hi_open=True
-        )
-        self.beta_1 = _check_number("beta_1", beta_1, 0.0, 1.0, lo_open=False, hi_open=True)
-        self.beta_2 = _check_number("beta_2", beta_2, 0.0, 1.0, lo_open=False, hi_open=True)
-        self.epsilon = _check_number("epsilon", epsilon, 0.0, math.inf, lo_open=False, hi_open=True)
+        self.learning_rate = check_real(learning_rate, "learning_rate", min_value=0.0,
+                                        min_open=True)
+        self.beta_1 = check_real(beta_1, "beta_1", min_value=0.0, max_value=1.0, max_open=True)
+        self.beta_2 = check_real(beta_2, "beta_2", min_value=0.0, max_value=1.0, max_open=True)
+        self.epsilon = check_real(epsilon, "epsilon", min_value=0.0)
         self.m: dict[str, np.ndarray] = {}
         self.v: dict[str, np.ndarray] = {}
 

@@ -1,10 +1,11 @@
 """Parameter counts of Dense, LSTM and Transformer models, as closed-form formulas.
 
 A model's *parameters* are exactly its trainable weights and biases; this module counts them from
-the layer sizes alone, without building anything.  The book uses it in chapter 1 (recomputing the
-published sizes of BERT, GPT-2 and GPT-3 from their configurations), chapter 2 (Dense, LSTM and
-Transformer blocks checked against Keras ``count_params()``; the article's own 343,681-parameter
-"large model") and chapter 8 (memory needed to store a model at 32, 16 and 8 bits).
+the layer sizes alone, without building anything (:func:`transformer_block` builds the counted
+block in Keras, so that the count can be checked against ``count_params()``): the published
+sizes of BERT, GPT-2 and GPT-3 recomputed from their configurations, Dense, LSTM and Transformer
+blocks checked against Keras ``count_params()``, the article's own 343,681-parameter "large
+model", the memory needed to store a model at 32, 16 and 8 bits.
 
 Conventions and assumptions (each formula's docstring repeats the ones it uses):
 
@@ -34,9 +35,10 @@ are in :data:`PUBLISHED_CONFIGS`; :func:`published_config_params` recomputes eac
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
-from minidl._checks import check_int
+from minidl.validation import check_counts, check_int
 
 __all__ = [
     "dense_params",
@@ -46,6 +48,7 @@ __all__ = [
     "multi_head_attention_params",
     "feed_forward_params",
     "transformer_block_params",
+    "transformer_block",
     "decoder_only_transformer_breakdown",
     "bert_breakdown",
     "PublishedConfig",
@@ -56,18 +59,12 @@ __all__ = [
 ]
 
 
-def _check_positive(**sizes: object) -> tuple[int, ...] | int:
-    """The sizes as Python ints (NumPy integers accepted); TypeError / ValueError otherwise."""
-    out = tuple(check_int(value, name, min_value=1) for name, value in sizes.items())
-    return out[0] if len(out) == 1 else out
-
-
 def dense_params(input_dim: int, units: int, use_bias: bool = True) -> int:
     """Parameters of ``keras.layers.Dense(units)`` on ``input_dim`` input features.
 
     Kernel ``(input_dim, units)`` plus bias ``(units,)``: ``input_dim*units + units``.
     """
-    input_dim, units = _check_positive(input_dim=input_dim, units=units)
+    input_dim, units = check_counts(input_dim=input_dim, units=units)
     return input_dim * units + (units if use_bias else 0)
 
 
@@ -78,13 +75,13 @@ def lstm_params(input_dim: int, units: int, use_bias: bool = True) -> int:
     ``(units, units)`` and a bias ``(units,)``: ``4 * (input_dim*units + units*units + units)``.
     The count does not depend on the sequence length or the activation.
     """
-    input_dim, units = _check_positive(input_dim=input_dim, units=units)
+    input_dim, units = check_counts(input_dim=input_dim, units=units)
     return 4 * (input_dim * units + units * units + (units if use_bias else 0))
 
 
 def embedding_params(vocab_size: int, d_model: int) -> int:
     """Parameters of ``keras.layers.Embedding(vocab_size, d_model)``: one vector per token."""
-    vocab_size, d_model = _check_positive(vocab_size=vocab_size, d_model=d_model)
+    vocab_size, d_model = check_counts(vocab_size=vocab_size, d_model=d_model)
     return vocab_size * d_model
 
 
@@ -93,7 +90,7 @@ def layer_norm_params(d_model: int) -> int:
 
     ``2*d_model`` (gamma and beta).
     """
-    d_model = _check_positive(d_model=d_model)
+    d_model = check_int(d_model, "d_model", min_value=1)
     return 2 * d_model
 
 
@@ -113,7 +110,7 @@ def multi_head_attention_params(
     ``d_model // num_heads`` (which must then divide exactly) and ``value_dim`` to ``key_dim``;
     with those defaults the count is ``4*d_model**2 + 4*d_model``.
     """
-    d_model, num_heads = _check_positive(d_model=d_model, num_heads=num_heads)
+    d_model, num_heads = check_counts(d_model=d_model, num_heads=num_heads)
     if key_dim is None:
         if d_model % num_heads:
             raise ValueError(
@@ -121,7 +118,7 @@ def multi_head_attention_params(
             )
         key_dim = d_model // num_heads
     value_dim = key_dim if value_dim is None else value_dim
-    key_dim, value_dim = _check_positive(key_dim=key_dim, value_dim=value_dim)
+    key_dim, value_dim = check_counts(key_dim=key_dim, value_dim=value_dim)
     qk = 2 * (d_model * num_heads * key_dim + (num_heads * key_dim if use_bias else 0))
     v = d_model * num_heads * value_dim + (num_heads * value_dim if use_bias else 0)
     out = num_heads * value_dim * d_model + (d_model if use_bias else 0)
@@ -142,11 +139,35 @@ def transformer_block_params(d_model: int, d_ff: int | None = None, use_bias: bo
     ``4*d**2 + 4*d + 2*d*d_ff + d_ff + d + 4*d``.  Same count for an encoder block and a GPT
     decoder block (causal masking has no parameters).
     """
-    d_model = _check_positive(d_model=d_model)
+    d_model = check_int(d_model, "d_model", min_value=1)
     d_ff = 4 * d_model if d_ff is None else d_ff
-    d_ff = _check_positive(d_ff=d_ff)
+    d_ff = check_int(d_ff, "d_ff", min_value=1)
     attention = 4 * d_model * d_model + (4 * d_model if use_bias else 0)
     return attention + feed_forward_params(d_model, d_ff, use_bias) + 2 * layer_norm_params(d_model)
+
+
+def transformer_block(x, d_model: int, num_heads: int, d_ff: int | None = None):
+    """The block :func:`transformer_block_params` counts, built from ``keras.layers``.
+
+    One post-norm Transformer block (Vaswani et al. 2017, BERT):
+    ``y = LayerNorm(x + MultiHeadAttention(x, x))``, then ``LayerNorm(y + FFN(y))`` with
+    ``FFN = Dense(d_model)(Dense(d_ff, gelu))``; the heads span ``d_model``
+    (``key_dim = d_model // num_heads``).  x: a Keras tensor (N, T, d_model); returns one of the
+    same shape, whose layers' ``count_params()`` add up to
+    ``transformer_block_params(d_model, d_ff)`` (``tests/minidl/test_params.py`` checks it).
+    Imports Keras when called; nothing else in this module does.
+    """
+    d_model, num_heads = check_counts(d_model=d_model, num_heads=num_heads)
+    d_ff = 4 * d_model if d_ff is None else check_int(d_ff, "d_ff", min_value=1)
+    if d_model % num_heads:
+        raise ValueError(f"d_model={d_model} is not divisible by num_heads={num_heads}")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from keras import layers
+
+    attention = layers.MultiHeadAttention(num_heads=num_heads, key_dim=d_model // num_heads)
+    y = layers.LayerNormalization()(layers.Add()([x, attention(x, x)]))
+    ff = layers.Dense(d_model)(layers.Dense(d_ff, activation="gelu")(y))
+    return layers.LayerNormalization()(layers.Add()([y, ff]))
 
 
 def decoder_only_transformer_breakdown(
@@ -169,7 +190,7 @@ def decoder_only_transformer_breakdown(
     ``total`` (their sum).  For large models the blocks dominate: about
     ``12 * n_layers * d_model**2`` when ``d_ff = 4*d_model``.
     """
-    n_layers, d_model, vocab_size, n_ctx = _check_positive(
+    n_layers, d_model, vocab_size, n_ctx = check_counts(
         n_layers=n_layers, d_model=d_model, vocab_size=vocab_size, n_ctx=n_ctx)
     parts = {
         "token_embedding": embedding_params(vocab_size, d_model),
@@ -201,7 +222,7 @@ def bert_breakdown(
     WordPiece vocabulary (30,522 entries; the paper rounds it to 30,000).  Masked-LM and
     next-sentence heads are not counted.
     """
-    n_layers, d_model, vocab_size, n_positions, n_segments = _check_positive(
+    n_layers, d_model, vocab_size, n_positions, n_segments = check_counts(
         n_layers=n_layers, d_model=d_model, vocab_size=vocab_size, n_positions=n_positions,
         n_segments=n_segments)
     parts = {
@@ -297,7 +318,7 @@ class Landmark:
     config: str | None = None
 
 
-#: Landmark models for chapter 1's figure (sizes as printed by the cited source).
+#: Landmark models with their sizes as printed by the cited source.
 LANDMARK_MODELS: tuple[Landmark, ...] = (
     Landmark("AlexNet", 2012, 60e6, "krizhevsky2012imagenet", "abstract: 60 million parameters"),
     Landmark("VGG-16", 2014, 138e6, "simonyan2015very", "table 2, configuration D: 138M"),

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from minidl._checks import check_finite, check_int
+from minidl.validation import as_float_array, check_choice, check_int
 
 __all__ = [
     "QuantizedTensor",
@@ -86,15 +86,9 @@ class QuantizedTensor:
         return int(packed + self.scale.nbytes + extra)
 
 
-def _as_finite_float(w, name: str = "w") -> np.ndarray:
-    arr = np.asarray(w)
-    if arr.dtype.kind not in "fiu":
-        raise TypeError(f"{name} must be a real numeric array, got dtype {arr.dtype}")
-    arr = arr.astype(np.float64 if arr.dtype == np.float64 else np.float32, copy=False)
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape}); nothing to quantize")
-    check_finite(arr, name)
-    return arr
+def _stored_precision(arr: np.ndarray) -> np.ndarray:
+    """A validated float array as float64 if it is float64, else float32 (how weights are kept)."""
+    return arr if arr.dtype == np.float64 else arr.astype(np.float32)
 
 
 def quantize_float16(w) -> np.ndarray:
@@ -102,7 +96,7 @@ def quantize_float16(w) -> np.ndarray:
 
     Raises ``ValueError`` if an element is non-finite or beyond float16's range (±65504).
     """
-    arr = _as_finite_float(w)
+    arr = _stored_precision(as_float_array(w, "w", nonempty=True, int_dtype=np.float32))
     peak = float(np.max(np.abs(arr)))
     if peak > _FLOAT16_MAX:
         raise ValueError(f"|w| reaches {peak:g}, beyond the float16 range (max {_FLOAT16_MAX:g})")
@@ -118,7 +112,7 @@ def quantize_int(w, bits: int = 8, *, axis: int | None = None,
     channel) that is all zeros gets scale 1 so that it round-trips exactly.
     """
     bits = check_int(bits, "bits", min_value=2, max_value=8)
-    arr = _as_finite_float(w)
+    arr = _stored_precision(as_float_array(w, "w", nonempty=True, int_dtype=np.float32))
     if axis is not None:
         axis = check_int(axis, "axis")
         if not -arr.ndim <= axis < arr.ndim:
@@ -199,11 +193,12 @@ def quantize_params(params: Mapping[str, np.ndarray], scheme: str = "int", *, bi
     they are a small fraction of the weights and quantizing them costs accuracy for almost no
     saving — and become float16 under ``"float16"``.
     """
-    if scheme not in _SCHEMES:
-        raise ValueError(f"unknown scheme {scheme!r}; choose one of {_SCHEMES}")
+    check_choice(scheme, "scheme", _SCHEMES)
+    bits = check_int(bits, "bits", min_value=2, max_value=8)
+    min_ndim = check_int(min_ndim, "min_ndim", min_value=0)
     out: dict = {}
     for name, w in params.items():
-        arr = _as_finite_float(w, name=name)
+        arr = _stored_precision(as_float_array(w, name, nonempty=True, int_dtype=np.float32))
         if scheme == "float32":
             out[name] = arr.astype(np.float32)
         elif scheme == "float16":

@@ -21,7 +21,7 @@ import random
 
 import numpy as np
 
-from minidl._checks import check_int
+from minidl.validation import check_int
 
 __all__ = ["set_seed"]
 

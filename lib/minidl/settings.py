@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from minidl._checks import check_int
+from minidl.validation import check_int
 
 __all__ = ["batch_size_from_steps", "keras_settings"]
 

@@ -1,4 +1,4 @@
-"""Synthetic periodic signals for a small, honest sequence-classification example (chapter 6).
+"""Synthetic periodic signals for a small, honest sequence-classification example.
 
 :func:`synthetic_rhythms` draws noisy sine waves whose frequency falls in one of three bands
 ("slow", "medium", "fast"), at a random phase.  It stands in for the article's 健康监测 example
@@ -10,14 +10,14 @@ The classes are built so that *order* matters: every class has the same distribu
 on the raw samples (the random phase shifts every pattern), is at chance level; a recurrent model
 that looks at how the signal changes from step to step can separate them — and so can one
 hand-made feature, :func:`zero_crossings` (a sine of frequency f crosses zero about 2 f T times),
-which the chapter shows to keep the example honest.
+which keeps the example honest.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from minidl._checks import as_float_array, check_int, check_real, check_rng
+from minidl.validation import as_float_array, check_int, check_real, check_rng
 
 __all__ = ["RHYTHM_BANDS", "RHYTHM_NAMES", "synthetic_rhythms", "zero_crossings"]
 

@@ -1,4 +1,4 @@
-"""Symbolic (sympy) derivations of every derivative minidl uses (chapter 4).
+"""Symbolic (sympy) derivations of every derivative minidl uses.
 
 Each function differentiates an explicit formula with ``sympy.diff`` and sets the result beside
 the textbook closed form, so a chapter can display both as LaTeX and a test can ``lambdify``
@@ -31,6 +31,7 @@ import numpy as np
 import sympy as sp
 
 from minidl.activations import _sigmoid
+from minidl.validation import check_choice, check_int
 
 __all__ = [
     "sigma",
@@ -174,8 +175,7 @@ class Derivation:
             "closed_form": self.closed_form_explicit(),
             "function": self.function,
         }
-        if which not in exprs:
-            raise ValueError(f"which must be one of {list(exprs)}, got {which!r}")
+        check_choice(which, "which", list(exprs))
         return lambdify(self.variables, exprs[which])
 
 
@@ -244,8 +244,7 @@ def softmax_cross_entropy_gradient(k: int = 3) -> Derivation:
     (one-hot or a probability vector), the condition ``conditions`` records.
     ``definitions`` maps the shorthand ``p_j`` to ``exp(z_j) / Σ_i exp(z_i)``.
     """
-    if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= 6:
-        raise ValueError(f"k must be an integer between 2 and 6, got {k!r}")
+    k = check_int(k, "k", min_value=2, max_value=6)
     z = sp.Matrix(sp.symbols(f"z_1:{k + 1}", real=True))
     y = sp.Matrix(sp.symbols(f"y_1:{k + 1}", real=True))
     p_sym = sp.Matrix(sp.symbols(f"p_1:{k + 1}", positive=True))
@@ -294,10 +293,8 @@ def mse_gradient(k: int = 2, convention: str = "mean") -> Derivation:
     one sample — gives ``(2/k)(ŷ − t)``; ``"half_sum"``: ``L = ½ Σ (ŷ_i − t_i)²`` — the
     article's and most textbooks' form — gives ``ŷ − t``.
     """
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= 10:
-        raise ValueError(f"k must be an integer between 1 and 10, got {k!r}")
-    if convention not in _MSE_CONVENTIONS:
-        raise ValueError(f"convention must be one of {_MSE_CONVENTIONS}, got {convention!r}")
+    k = check_int(k, "k", min_value=1, max_value=10)
+    check_choice(convention, "convention", _MSE_CONVENTIONS)
     yhat = sp.Matrix(sp.symbols(f"yhat_1:{k + 1}", real=True))
     t = sp.Matrix(sp.symbols(f"t_1:{k + 1}", real=True))
     sq = sum((a - b) ** 2 for a, b in zip(yhat, t, strict=True))
@@ -432,10 +429,7 @@ class NetworkDerivation:
         Arguments are arrays of shapes x (n_in,) or (1, n_in), t (n_out,) or (1, n_out),
         W1 (n_in, n_hidden), b1 (n_hidden,), W2 (n_hidden, n_out), b2 (n_out,).
         """
-        if which not in ("gradients", "backprop", "forward", "loss"):
-            raise ValueError(
-                f"which must be 'gradients', 'backprop', 'forward' or 'loss', got {which!r}"
-            )
+        check_choice(which, "which", ("gradients", "backprop", "forward", "loss"))
         variables = self.variables
         shapes = {k: self.symbols[k].shape for k in ("x", "t", "W1", "b1", "W2", "b2")}
         if which == "loss":
@@ -489,11 +483,9 @@ def two_layer_network_gradients(
     n_in, n_hidden, n_out: layer widths, 1 to 6 each (the expressions grow fast);
     activations: (hidden, output), each ``"sigmoid"``, ``"tanh"`` or ``"linear"``.
     """
-    for name, v in (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out)):
-        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 6:
-            raise ValueError(f"{name} must be an integer between 1 and 6, got {v!r}")
-    if loss not in _NET_LOSSES:
-        raise ValueError(f"loss must be one of {_NET_LOSSES}, got {loss!r}")
+    n_in, n_hidden, n_out = (check_int(v, name, min_value=1, max_value=6) for name, v in
+                             (("n_in", n_in), ("n_hidden", n_hidden), ("n_out", n_out)))
+    check_choice(loss, "loss", _NET_LOSSES)
     try:
         hidden_name, out_name = activations
         f, f_prime = _ACTS[hidden_name]

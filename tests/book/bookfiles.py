@@ -60,6 +60,29 @@ def build_book(out_dir: Path, root: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
 
 
+def figure_records() -> dict[str, dict]:
+    """sha256 of every PNG a chapter notebook displays or glues -> what is known of it.
+
+    ``{"notebook": "NN-slug.ipynb", "min_text_pt": ..., "dpi": ...}``: the last two are the
+    ``bookkit`` metadata that bookkit.figures records with each figure (absent in a notebook
+    executed before it did).  The site and the PDF hold the same PNG bytes, so their image files
+    are found here by their hash.
+    """
+    import base64
+    import hashlib
+
+    found = {}
+    for nb_path in chapter_notebooks():
+        for cell in nbformat.read(nb_path, as_version=4).cells:
+            for out in cell.get("outputs", []):
+                for mime, data in out.get("data", {}).items():
+                    if mime.endswith("image/png"):
+                        digest = hashlib.sha256(base64.b64decode(data)).hexdigest()
+                        meta = out.get("metadata", {}).get("image/png", {}).get("bookkit", {})
+                        found[digest] = {"notebook": nb_path.name, **meta}
+    return found
+
+
 def glue_records(nb_path) -> dict[str, object]:
     """Every glued value of an executed notebook: key -> Python value of its text/plain record."""
     nb = nbformat.read(nb_path, as_version=4)

@@ -26,7 +26,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from bookfiles import CHAPTERS, GLUE_MIME, ROOT, glue_records, toc_entries
+from bookfiles import CHAPTERS, GLUE_MIME, ROOT, figure_records, glue_records, toc_entries
 
 pytestmark = pytest.mark.slow
 
@@ -210,10 +210,22 @@ def test_no_english_boilerplate_remains(built_pdf):
     assert not found, f"English template text in the PDF: {found}"
 
 
+def _without_running_heads(text: str) -> str:
+    """pdftotext's text with each page's running head and foot removed, so that a sentence
+    broken by a page break reads on ("1.244" + "亿" across pages 4 and 5)."""
+    title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+    pages = []
+    for page in text.split("\f"):
+        page = re.sub(r"(?:\n\n[\dA-Z.]+\n\n[^\n]{1,60})?\n\n\d+\n*$", "\n", page)
+        page = page[len(title):] if page.startswith(title) else page
+        pages.append(page)
+    return "".join(pages)
+
+
 def test_every_glued_value_in_the_prose_is_in_the_pdf(built_pdf):
     from myst_nb.core.variables import format_plain_text
 
-    text = _compact(built_pdf.text)
+    text = _compact(_without_running_heads(built_pdf.text))
     records = {nb.name: _plain_records(nb) for nb in sorted(CHAPTERS.glob("*.ipynb"))}
     checked, absent = 0, []
     for doc, source in [("index", ROOT / "index.md"), *_pages()]:
@@ -306,3 +318,121 @@ def test_every_page_of_the_site_links_to_the_pdf(site_with_pdf, built_pdf):
         assert links, f"{entry}.html has no link to the PDF in its download menu"
         assert (page.parent / links[0]["href"]).resolve() == copied.resolve(), links[0]["href"]
         assert "全书 PDF" in links[0].get_text()
+
+
+# --- the page the reader sees (issue 26) ----------------------------------------------------------
+
+#: Smallest figure text on the PDF page, in points.
+MIN_FIGURE_TEXT_PT = 9.0
+#: Chapters whose figures are redrawn elsewhere (shrink-only): issue 27 redraws chapter 4's
+#: computational graph and chapter 5's figures (bookkit.diagrams) and re-executes them.
+FIGURE_TEXT_WAITING = {"04-math.ipynb", "05-lstm-mnist.ipynb"}
+#: Width of the PDF's text column in inches (A4, 2.2 cm margins: latex.py's sphinxsetup).
+TEXT_WIDTH_IN = (21.0 - 2 * 2.2) / 2.54
+_INCLUDED = re.compile(r"\\sphinxincludegraphics(?:\[[^\]]*\])?\{\{?([^}]+)\}(\.\w+)?\}?")
+
+
+def _included_images(built_pdf) -> list[Path]:
+    tex = (built_pdf.latex_dir / "book.tex").read_text(encoding="utf-8")
+    return [built_pdf.latex_dir / f"{name}{ext or ''}" for name, ext in _INCLUDED.findall(tex)]
+
+
+def test_every_figure_appears_once_in_the_pdf(built_pdf):
+    """A figure drawn by its cell and again by {glue:figure} was printed twice (pages 9-10)."""
+    from test_reader_page import _image_key
+
+    images = _included_images(built_pdf)
+    assert images, "no figure in book.tex"
+    keys: dict[tuple, list[str]] = {}
+    for path in images:
+        keys.setdefault(_image_key(path), []).append(path.name)
+    twice = [names for names in keys.values() if len(names) > 1]
+    assert not twice, f"figures printed twice in the PDF: {twice}"
+
+
+def test_figure_and_table_numbers_are_unique_in_the_pdf(built_pdf):
+    """The performance appendix's figure was a second 图 2.1 (LaTeX numbered it by \\arabic)."""
+    aux = (built_pdf.latex_dir / "book.aux").read_text(encoding="utf-8", errors="replace")
+    numbers = re.findall(r"\\contentsline \{(figure|table)\}\{\\numberline \{([^}]*)\}", aux)
+    assert numbers, "no numbered figure in book.aux"
+    counts = {}
+    for kind, number in numbers:
+        counts[(kind, number)] = counts.get((kind, number), 0) + 1
+    repeated = sorted(f"{'图' if k == 'figure' else '表'} {n}" for (k, n), c in counts.items()
+                      if c > 1)
+    assert not repeated, f"numbers printed twice in the PDF: {repeated}"
+
+
+def test_no_raw_markdown_table_in_the_pdf(built_pdf):
+    from test_reader_page import RAW_TABLE
+
+    found = [m.group(0)[:80] for m in RAW_TABLE.finditer(built_pdf.text)]
+    assert not found, f"tables printed as Markdown pipes in the PDF: {found[:5]}"
+
+
+def _visible_code_lines() -> list[str]:
+    """ASCII lines (20-70 characters, so not wrapped) of the code cells the PDF prints, without
+    trailing comments (pdftotext reads an aligned comment column apart from its code)."""
+    import nbformat
+
+    hidden = {"hide-input", "hide-cell", "remove-input", "remove-cell"}
+    lines = []
+    for nb_path in sorted(CHAPTERS.glob("[0-9][0-9]-*.ipynb")):
+        for cell in nbformat.read(nb_path, as_version=4).cells:
+            if cell.cell_type != "code" or hidden & set(cell.metadata.get("tags", [])):
+                continue
+            code = [line.split("  #")[0].strip() for line in cell.source.splitlines()]
+            lines += [line for line in code if line.isascii() and 20 <= len(line) <= 70
+                      and not line.startswith("#")]
+    return lines
+
+
+def test_code_copied_from_the_pdf_is_the_ascii_of_its_source(built_pdf):
+    """Copied from the PDF, `np.sum((y_hat - y) ** 2)` came out with U+2011 for each hyphen."""
+    # URLs in the bibliography are set by url.sty in math mode, outside ActualText: not code.
+    prose = re.sub(r"https?://\S+(?:\n\S+)?", " ", built_pdf.text)
+    lookalikes = sorted({f"U+{ord(c):04X}" for c in prose if c in "\u2010\u2011"})
+    assert not lookalikes, f"the PDF's text holds {lookalikes} where the source has '-'"
+    text = re.sub(r"\s+", "", built_pdf.text)
+    lines = _visible_code_lines()
+    missing = [line for line in lines if re.sub(r"\s+", "", line) not in text]
+    assert len(lines) > 100, f"only {len(lines)} code lines checked"
+    assert not missing, (f"{len(missing)} of {len(lines)} code lines do not come out of the PDF "
+                         f"as typed: {missing[:8]}")
+
+
+def test_figure_text_is_at_least_9_pt_on_the_pdf_page(built_pdf):
+    """The computational graph's numbers were about 5.5 pt on the page."""
+    import hashlib
+
+    from PIL import Image
+
+    records = figure_records()
+    small, checked = [], 0
+    for path in _included_images(built_pdf):
+        record = records.get(hashlib.sha256(path.read_bytes()).hexdigest())
+        if record is None or record["notebook"] in FIGURE_TEXT_WAITING:
+            continue
+        if not record.get("min_text_pt"):
+            small.append(f"{path.name} ({record['notebook']}): no recorded text size; "
+                         "re-execute the chapter")
+            continue
+        with Image.open(path) as img:
+            width_in = img.width / record["dpi"]
+        pt = record["min_text_pt"] * min(1.0, TEXT_WIDTH_IN / width_in)
+        checked += 1
+        if pt < MIN_FIGURE_TEXT_PT:
+            small.append(f"{path.name} ({record['notebook']}): {record['min_text_pt']} pt text in "
+                         f"a {width_in:.1f} in figure is {pt:.1f} pt on the page")
+    assert checked, "no figure with a recorded text size"
+    assert not small, f"figure text below {MIN_FIGURE_TEXT_PT} pt in the PDF:\n" + "\n".join(small)
+
+
+def test_nothing_runs_off_the_bottom_of_the_page(built_pdf):
+    """A table that cannot break across pages (the errata's section 4, 22 rows of formulas, once
+    a tabular) ran 275 pt past the bottom margin, over the page's foot."""
+    found = re.findall(r"^Overfull \\vbox \(([\d.]+)pt too high\) has occurred while \\output is "
+                       r"active", built_pdf.log, re.M)
+    assert not found, (f"{len(found)} pages whose body runs past the bottom margin by "
+                       f"{', '.join(found)} pt (a table too long for a page: it must be a "
+                       "longtable, bookkit.sphinxext.latex.LONG_TABLE_ROWS)")

@@ -29,9 +29,10 @@ import pytest
 
 import article_text as A
 from bookfiles import CHAPTERS, ROOT
+from independent.ch11 import errata_table
 
 ERRATA = CHAPTERS / "11-errata.ipynb"
-QUOTE_COLUMN = 2          # 编号 | 原文位置 | 原文写道 | ...
+QUOTE_COLUMN = 2          # errata_table(): [编号, 原文位置, 原文写道, ...]
 
 
 def test_the_article_is_shipped_unchanged():
@@ -64,16 +65,8 @@ def fragments(cell: str) -> list[str]:
 
 
 def errata_quote_cells() -> dict[str, str]:
-    nb = nbformat.read(ERRATA, as_version=4)
-    tables = [out["data"]["text/markdown"] for cell in nb.cells for out in cell.get("outputs", [])
-              if out.get("data", {}).get("text/markdown", "").startswith("| 编号 |")]
-    assert len(tables) == 1, f"expected one errata table in {ERRATA.name}, found {len(tables)}"
-    cells = {}
-    for line in tables[0].splitlines()[2:]:
-        row = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
-        if not row[0].startswith("**"):
-            cells[row[0]] = row[QUOTE_COLUMN]
-    return cells
+    """Item id -> its 原文写道 cell (without the location before the first '：')."""
+    return {item: row[QUOTE_COLUMN].replace("\\|", "|") for item, row in errata_table().items()}
 
 
 ERRATA_QUOTES = errata_quote_cells()

@@ -33,6 +33,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+import bookfiles
 from bookfiles import ROOT, toc_entries
 from bookkit.sphinxext.cjk import CJK
 
@@ -216,8 +217,8 @@ def test_figure_captions_are_numbered_in_chinese(built_site):
             captions.append(number.get_text(strip=True))
     if not captions:
         pytest.skip("no chapter has a figure yet")
-    bad = [c for c in captions if not re.fullmatch(r"图 \d+(\.\d+)*", c)]
-    assert not bad, f"figure numbers not in the form '图 N': {bad}"
+    bad = [c for c in captions if not re.fullmatch(r"图 (\d+|[A-Z])(\.\d+)*", c)]
+    assert not bad, f"figure numbers not in the form '图 N.n' (appendices '图 B.n'): {bad}"
 
 
 def test_chinese_prose_has_no_line_breaks_drawn_as_spaces(built_site):
@@ -297,12 +298,13 @@ def chromium(playwright_chromium):
 class Visit:
     """One page opened in a fresh browser context, with every problem a reader would meet."""
 
-    def __init__(self, browser, url: str, block: str | None = None):
+    def __init__(self, browser, url: str, block: str | None = None,
+                 viewport: dict | None = None):
         self.url = url
         self.blocked: list[str] = []
         self.failed: list[str] = []
         self.console_errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900},
+        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
                                            locale="zh-CN", accept_downloads=True)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
@@ -365,8 +367,22 @@ _PAGE_REPORT = """async () => {
   const openLong = [...article.querySelectorAll(".minidl-long-output details")]
                      .filter((d) => d.open).length;
   const links = [...document.querySelectorAll("a[href]")].map((a) => a.href);
+  // What runs past the content column (code blocks may scroll; tables and math may not).
+  const column = article.getBoundingClientRect();
+  const wide = [...article.querySelectorAll("table, mjx-container")]
+    .filter((el) => !el.closest("table") || el.tagName === "TABLE")
+    .filter((el) => {
+      const width = el.getBoundingClientRect().width;
+      const block = el.tagName === "TABLE" || el.getAttribute("display") === "true";
+      return width > column.width + 1 || (block && el.scrollWidth > width + 1);
+    })
+    .map((el) => `${el.tagName.toLowerCase()} ${Math.round(el.scrollWidth)} px: `
+                 + el.textContent.trim().slice(0, 50));
+  const shown = [...article.querySelectorAll("img")].map((img) => ({
+    src: img.currentSrc || img.src, natural: img.naturalWidth,
+    width: img.getBoundingClientRect().width}));
   return {math: math.length, untypeset, errors, raw, broken, inputs, copyInputs, copyOutputs,
-          openLong, links, images: document.images.length};
+          openLong, links, images: document.images.length, wide, column: column.width, shown};
 }"""
 
 
@@ -408,7 +424,87 @@ def test_page_works_offline_in_the_browser(built_site, site_url, chromium, page)
         problems.append(f"{report['copyOutputs']} copy buttons on outputs")
     if report["openLong"]:
         problems.append(f"{report['openLong']} long outputs are not collapsed")
+    if page not in WIDTH_WAITING:
+        problems += [f"wider than the {report['column']:.0f} px content column at 1280 px (a "
+                     f"reader must scroll to read it; split the table or break the formula): {w}"
+                     for w in report["wide"]]
+    problems += _small_figure_text(built_site, site_url, page, report["shown"])
     assert not problems, f"{page}.html:\n  " + "\n  ".join(problems)
+
+
+#: Pages whose over-wide math another issue fixes (shrink-only): issue 27 rewrites chapter 4's
+#: sympy output (the book's symbols, one term a line).
+WIDTH_WAITING = {"chapters/04-math"}
+#: The smallest figure text a reader should meet on the site at 1280 px, in CSS px.
+MIN_FIGURE_TEXT_PX = 11.0
+#: Pages whose figures are redrawn elsewhere (shrink-only): issue 27 redraws chapter 4's
+#: computational graph and chapter 5's figures (bookkit.diagrams) and re-executes them.
+FIGURE_TEXT_WAITING = {"chapters/04-math", "chapters/05-lstm-mnist"}
+
+
+figure_records = cache(bookfiles.figure_records)
+
+
+def _small_figure_text(built_site: Path, base: str, page: str, shown: list[dict]) -> list[str]:
+    """Figures of ``page`` whose smallest text is drawn below MIN_FIGURE_TEXT_PX at 1280 px."""
+    import hashlib
+
+    if page in FIGURE_TEXT_WAITING:
+        return []
+    bad = []
+    for img in shown:
+        parts = urlsplit(img["src"])
+        if f"{parts.scheme}://{parts.netloc}" != base or not img["natural"]:
+            continue
+        path = built_site / unquote(parts.path).lstrip("/")
+        record = figure_records().get(hashlib.sha256(path.read_bytes()).hexdigest())
+        if record is None:
+            continue  # not a chapter's figure (a logo, an icon)
+        if not record.get("min_text_pt"):
+            bad.append(f"figure {path.name} ({record['notebook']}) has no recorded text size: "
+                       "re-execute the chapter (bookkit.figures.use_book_style records it)")
+            continue
+        px = record["min_text_pt"] / 72 * record["dpi"] * img["width"] / img["natural"]
+        if px < MIN_FIGURE_TEXT_PX:
+            bad.append(f"figure {path.name}: its smallest text ({record['min_text_pt']} pt at "
+                       f"{record['dpi']:.0f} dpi) is {px:.1f} CSS px at 1280 px, below "
+                       f"{MIN_FIGURE_TEXT_PX}: draw it narrower or with larger text")
+    return bad
+
+
+#: A phone's first screen (CSS px): the chapter title and the first paragraph must fit in it.
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("entry", CHAPTER_ENTRIES)
+def test_title_and_first_paragraph_fit_a_phones_first_screen(site_url, chromium, entry):
+    """The article's long bilingual headings once filled a whole phone screen (chapter 4)."""
+    visit = Visit(chromium, site_url, viewport=PHONE).open(f"{entry}.html")
+    try:
+        r = visit.page.evaluate(_FIRST_SCREEN)
+    finally:
+        visit.close()
+    assert "error" not in r, f"{entry}: {r}"
+    assert r["bottom"] <= PHONE["height"], (
+        f"{entry}: on a {PHONE['width']} px phone the title and first paragraph end at "
+        f"{r['bottom']:.0f} px, below the first screen ({PHONE['height']} px); title "
+        f"{r['title']!r} is {r['titleHeight']:.0f} px tall")
+
+
+_FIRST_SCREEN = """() => {
+  const article = document.querySelector("article.bd-article");
+  const h1 = article && article.querySelector("h1");
+  if (!h1) return {error: "no h1"};
+  const paragraphs = [...article.querySelectorAll("p")].filter((p) =>
+    (h1.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_FOLLOWING)
+    && !p.closest(".article-heading") && !p.classList.contains("admonition-title")
+    && p.textContent.trim().length > 0);
+  if (!paragraphs.length) return {error: "no paragraph after the title"};
+  const first = paragraphs[0].getBoundingClientRect();
+  return {bottom: first.bottom + window.scrollY, title: h1.textContent.trim(),
+          titleHeight: h1.getBoundingClientRect().height};
+}"""
 
 
 def _search(chromium, site_url: str, query: str) -> tuple[list[str], list[str]]:

@@ -1,9 +1,10 @@
 """Chinese typography of the rendered pages: one place that checks what the reader sees.
 
-The book's prose follows one set of rules (shared/STYLE.md): numbers in Chinese prose are written
-3.14 × 10²³, never 3.14e+23 (``bookkit.report.format_sci_zh``); ranges use one dash, "–"; brackets
-around or beside Chinese text are full-width （）; no space between a cross-reference whose text is
-Chinese ("第 4 章") and the Chinese text that follows or precedes it.
+The book's prose follows one set of rules, written down here and checked below: numbers in
+Chinese prose are written 3.14 × 10²³, never 3.14e+23 (``bookkit.report.format_sci_zh``); ranges
+use one dash, "–"; brackets around or beside Chinese text are full-width （）; no space between a
+cross-reference whose text is Chinese ("第 4 章") and the Chinese text that follows or precedes
+it.
 
 The test reads the HTML of every page of ``_toc.yml`` as built by ``jupyter-book build`` (the
 ``built_site`` fixture) and scans the text of the article -- prose, headings, lists, admonitions,

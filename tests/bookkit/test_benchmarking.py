@@ -32,9 +32,10 @@ def test_lstm_matmul_flops_counts_input_and_recurrent_products():
     assert lstm_matmul_flops(n, t, d, h) == t * per_step
 
 
-@pytest.mark.parametrize("bad", [0, -1, 2.5, True])
-def test_lstm_matmul_flops_rejects_non_positive_sizes(bad):
-    with pytest.raises(ValueError, match="h must be a positive integer"):
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-1, ValueError), (2.5, TypeError),
+                                        (True, TypeError)])
+def test_lstm_matmul_flops_rejects_non_positive_sizes(bad, error):
+    with pytest.raises(error, match="h must be a positive integer|h must be an integer"):
         lstm_matmul_flops(1, 1, 1, bad)
 
 
@@ -47,13 +48,13 @@ def test_interleaved_times_alternates_and_counts_every_call():
     assert all(len(v) == 3 and all(s >= 0 for s in v) for v in times.values())
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"repeat": 0}, "repeat must be an integer >= 1"),
-    ({"number": 1.5}, "number must be an integer >= 1"),
-    ({"warmup": -1}, "warmup must be an integer >= 0"),
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"repeat": 0}, ValueError, "repeat must be a positive integer"),
+    ({"number": 1.5}, TypeError, "number must be an integer"),
+    ({"warmup": -1}, ValueError, "warmup must be a non-negative integer"),
 ])
-def test_interleaved_times_rejects_bad_counts(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_interleaved_times_rejects_bad_counts(kwargs, error, message):
+    with pytest.raises(error, match=message):
         interleaved_times({"a": lambda: None}, **kwargs)
 
 

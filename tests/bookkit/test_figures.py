@@ -47,3 +47,24 @@ def test_without_a_cjk_font_the_style_warns_with_the_install_command(monkeypatch
     monkeypatch.setattr(figures, "cjk_font", lambda: None)
     with pytest.warns(UserWarning, match="fonts-noto-cjk"):
         assert figures.use_book_style() is None
+
+
+def test_smallest_text_pt_covers_ticks_legends_and_annotations():
+    figures.use_book_style()
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1], label="曲线")
+    ax.legend(fontsize=10)
+    ax.set_title("标题")
+    assert figures.smallest_text_pt(fig) == pytest.approx(10.0)   # tick labels and legend
+    ax.annotate("注", (0.5, 0.5), fontsize=7)
+    assert figures.smallest_text_pt(fig) == pytest.approx(7.0)
+    meta = figures.figure_png_metadata(fig)["bookkit"]
+    assert meta == {"min_text_pt": 7.0, "dpi": float(figures.DPI)}
+    plt.close(fig)
+
+
+def test_the_book_style_keeps_10_pt_text_at_9_pt_or_more_on_the_pdf_page():
+    figures.use_book_style()
+    sizes = [matplotlib.rcParams[k] for k in ("font.size", "legend.fontsize", "axes.labelsize")]
+    assert min(sizes) * figures.PDF_TEXT_WIDTH_IN / figures.MAX_WIDTH_IN >= figures.MIN_TEXT_PT
+    assert matplotlib.rcParams["figure.dpi"] == figures.DPI >= 150   # print resolution

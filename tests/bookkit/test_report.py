@@ -29,10 +29,18 @@ def test_format_count_zh_digits():
     assert format_count_zh(343_681, digits=2) == "34 万"
 
 
-@pytest.mark.parametrize("bad", [-1, float("nan"), float("inf"), "3", True])
+@pytest.mark.parametrize("bad", [-1, float("nan"), float("inf")])
 def test_format_count_zh_rejects_bad_numbers(bad):
     with pytest.raises(ValueError, match="n must be"):
         format_count_zh(bad)
+
+
+@pytest.mark.parametrize("bad", ["3", True])
+def test_format_count_zh_rejects_what_is_not_a_number_with_type_error(bad):
+    with pytest.raises(TypeError, match="n must be a real number"):
+        format_count_zh(bad)
+    with pytest.raises(TypeError, match="digits must be an integer"):
+        format_count_zh(3, digits=bad)
 
 
 def test_markdown_table_layout_and_escaping():
@@ -66,9 +74,10 @@ def test_format_sci_zh_writes_powers_of_ten_for_chinese_prose(x, digits, text):
     assert format_sci_zh(x, digits) == text
 
 
-@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "1e3", True])
-def test_format_sci_zh_rejects_what_is_not_a_finite_number(bad):
-    with pytest.raises(ValueError, match="finite number"):
+@pytest.mark.parametrize("bad, error", [(float("nan"), ValueError), (float("inf"), ValueError),
+                                        ("1e3", TypeError), (True, TypeError)])
+def test_format_sci_zh_rejects_what_is_not_a_finite_number(bad, error):
+    with pytest.raises(error, match="x must be a (finite|real) number"):
         format_sci_zh(bad)
 
 

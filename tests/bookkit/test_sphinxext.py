@@ -81,3 +81,24 @@ def test_line_breaks_are_joined_across_inline_markup_but_not_in_code():
     doc += para
     JoinCjkLineBreaks(doc).apply()
     assert para.astext() == "本书是可执行的重写，\n代码\n代码\nKeras 与中文"
+
+
+def test_appendix_figures_are_numbered_with_their_letter(monkeypatch):
+    """The second appendix's figure was "图 1" on the site (and "图 2.1" in the PDF)."""
+    from types import SimpleNamespace
+
+    from bookkit.sphinxext import numbering
+
+    env = SimpleNamespace(toc_fignumbers={
+        "chapters/02-concepts": {"figure": {"fig-a": (2, 1)}},
+        "chapters/12-performance": {"figure": {"fig-b": (1,), "fig-c": (2,)},
+                                    "table": {"tab-d": (1,)}},
+    })
+    app = SimpleNamespace(config=SimpleNamespace(bookkit_latex_appendix_caption="附录"))
+    monkeypatch.setattr(numbering, "appendix_letters",
+                        lambda env, caption: {"chapters/11-errata": "A",
+                                              "chapters/12-performance": "B"})
+    assert numbering.letter_appendix_numbers(app, env) == []
+    assert env.toc_fignumbers["chapters/12-performance"] == {
+        "figure": {"fig-b": ("B", 1), "fig-c": ("B", 2)}, "table": {"tab-d": ("B", 1)}}
+    assert env.toc_fignumbers["chapters/02-concepts"] == {"figure": {"fig-a": (2, 1)}}

@@ -16,10 +16,12 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 from sphinx import addnodes
 
+import bookkit.sphinxext.latex as bookkit_latex
 from bookkit.sphinxext.latex import (
     LATEX_ELEMENTS,
     STYLE,
     chars_file_text,
+    column_alignments,
     column_widths,
     drop_hidden_inputs,
     fallback_candidates,
@@ -176,3 +178,46 @@ def test_with_a_pdf_every_page_links_to_its_copy(small_project, tmp_path):
                  if a["href"].endswith("book.pdf")]
         assert links, f"{page} has no PDF link"
         assert ((html / page).parent / links[0]["href"]).resolve() == (html / "book.pdf").resolve()
+
+
+def test_numeric_columns_keep_their_alignment_in_the_pdf():
+    """A Markdown column written ``---:`` (class text-right on its cells) was set ragged-right
+    like prose; its numbers lost their alignment."""
+    section = nodes.section()
+    table = _table([["模型", "参数量", "一致"], ["BERT", "110M", "✓"], ["GPT-2", "124M", "✓"]])
+    for row in list(table.findall(nodes.row)):
+        entries = list(row.findall(nodes.entry))
+        entries[1]["classes"].append("text-right")
+        entries[2]["classes"].append("text-center")
+    section += table
+    assert column_alignments(next(table.findall(nodes.tgroup)), 3) == ["left", "right", "center"]
+    fit_table_columns(table)
+    spec = section[0]["spec"]
+    assert spec.index("\\bookzhcolumn") < spec.index("\\bookzhrcolumn") < spec.index(
+        "\\bookzhccolumn"), spec
+
+
+def test_a_column_with_mixed_alignment_stays_left():
+    table = _table([["a", "b"], ["1", "2"], ["3", "4"]])
+    rows = list(table.findall(nodes.row))
+    list(rows[1].findall(nodes.entry))[1]["classes"].append("text-right")
+    assert column_alignments(next(table.findall(nodes.tgroup)), 2) == ["left", "left"]
+
+
+def test_the_style_file_letters_appendix_figures_and_copies_text_as_typed():
+    style = (Path(bookkit_latex.__file__).with_name("bookzh.sty")).read_text(encoding="utf-8")
+    assert "\\XeTeXgenerateactualtext=1" in style
+    assert "\\def\\thefigure{\\thechapter.\\arabic{figure}}" in style
+    assert "\\newcolumntype{\\bookzhrcolumn}" in style
+
+
+def test_a_long_table_may_break_across_pages():
+    """The errata's section 4 table (22 rows of formulas) was a tabular and ran off the page."""
+    long_rows = [["编号", "原文", "更正"]] + [[f"4.{i}", "原文", "更正"] for i in range(20)]
+    long_table, short_table = _table(long_rows), _table(long_rows[:5])
+    for table in (long_table, short_table):
+        section = nodes.section()
+        section += table
+        fit_table_columns(table)
+    assert "longtable" in long_table["classes"]
+    assert "longtable" not in short_table["classes"]

@@ -145,7 +145,7 @@ def test_softmax_axis_out_of_range_raises():
 
 
 def test_softmax_backward_shape_mismatch_names_both_shapes():
-    with pytest.raises(ValueError, match=r"grad_out has shape \(2, 3\) but s has shape \(3, 2\)"):
+    with pytest.raises(ValueError, match=r"dout has shape \(2, 3\) but s has shape \(3, 2\)"):
         A.softmax_backward(np.zeros((2, 3)), np.full((3, 2), 0.5))
 
 
@@ -165,3 +165,31 @@ def test_get_returns_a_named_activation_like_losses_get():
     assert A.get(None) == A.Activation("linear", A.linear, A.linear_grad)
     assert A.get("softmax") == ("softmax", A.softmax, None)
     assert A.get("tanh").grad is A.tanh_grad
+
+
+# -------------------------------------------------------------- one activation list, covered
+def test_the_activation_list_lives_once_and_every_implementation_covers_it():
+    """minidl.activations.ELEMENTWISE is the one list: the LSTM accepts exactly it, its fast
+    kernels implement every entry, and minidl.symbolic derives every derivative it has."""
+    from minidl import keras_models, lstm
+    from minidl import symbolic as S
+    from minidl._lstm_fast import KERNELS
+
+    assert A.NAMES == (*A.ELEMENTWISE, "softmax")
+    assert lstm.ACTIVATIONS is A.ELEMENTWISE
+    assert set(KERNELS) == set(A.ELEMENTWISE)
+    with pytest.raises(ValueError, match=r"activation must be one of \['sigmoid', 'tanh', "):
+        keras_models.lstm_classifier(features=2, activation="softmax")
+    symbolic = {"sigmoid": S.sigmoid_derivative, "tanh": S.tanh_derivative,
+                "relu": S.relu_derivative, "linear": None,         # d z / d z = 1
+                "softmax": S.softmax_cross_entropy_gradient}
+    assert set(symbolic) == set(A.NAMES)
+    assert set(S._ACTS) <= set(A.ELEMENTWISE)
+
+
+def test_every_registered_activation_has_its_keras_oracle_here():
+    """The Keras oracle table of this file covers the registry: a new elementwise activation
+    without a Keras counterpart in ELEMENTWISE (softmax has its own tests) fails."""
+    assert [name for name, *_ in ELEMENTWISE] == list(A.ELEMENTWISE)
+    for name, f, f_grad, _ in ELEMENTWISE:
+        assert (A.get(name).fn, A.get(name).grad) == (f, f_grad)

@@ -171,10 +171,11 @@ def test_validation_is_a_seeded_disjoint_part_of_the_training_images(sequences, 
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
-    ({"validation_size": 0}, ValueError, r"validation_size must be in \[1, 60000\), got 0"),
-    ({"validation_size": 60000}, ValueError, r"validation_size must be in \[1, 60000\)"),
+    ({"validation_size": 0}, ValueError,
+     r"validation_size must be an integer in \[1, 59999\], got 0"),
+    ({"validation_size": 60000}, ValueError, r"validation_size must be an integer in \[1, 59999\]"),
     ({"seed": -1}, ValueError, "seed must be a non-negative integer"),
-    ({"validation_size": 0.1}, TypeError, "validation_size must be an integer, got float 0.1"),
+    ({"validation_size": 0.1}, TypeError, r"validation_size must be an integer, got 0.1 \(float\)"),
 ])
 def test_bad_arguments_raise(kwargs, error, match):
     with pytest.raises(error, match=match):

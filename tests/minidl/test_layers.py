@@ -128,7 +128,7 @@ def test_nan_in_weights_raises_naming_the_value():
 def test_backward_with_wrong_dz_shape_names_both_shapes():
     _, cache = dense_forward(np.zeros((4, 3)), np.zeros((3, 2)), np.zeros(2))
     with pytest.raises(
-        ValueError, match=r"dz has shape \(4, 3\) but the layer's output z has shape \(4, 2\)"
+        ValueError, match=r"dout has shape \(4, 3\) but the layer's output z has shape \(4, 2\)"
     ):
         dense_backward(np.zeros((4, 3)), cache)
 

@@ -82,7 +82,7 @@ def _kwargs(name, from_logits):
 @pytest.mark.parametrize("name,from_logits", CASES, ids=IDS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_per_sample_loss_equals_keras_function(name, from_logits, dtype):
-    _, fn, _ = L.get(name)
+    fn = L.get(name).fn
     y_true, y_pred = make_data(name, from_logits, np.random.default_rng(0), dtype=dtype)
     ours = fn(y_true, y_pred, **_kwargs(name, from_logits))
     theirs = np.asarray(KERAS_FN[name](y_true, y_pred, **_kwargs(name, from_logits)))
@@ -96,7 +96,7 @@ def test_per_sample_loss_equals_keras_function(name, from_logits, dtype):
 def test_grad_equals_gradient_tape_of_keras_loss_class(name, from_logits, dtype):
     """*_grad is the gradient of the batch mean, which is what a Keras Loss object returns
     (reduction="sum_over_batch_size"); clipped probabilities get gradient 0 in both."""
-    _, fn, grad = L.get(name)
+    fn, grad = L.get(name).fn, L.get(name).grad
     y_true, y_pred = make_data(name, from_logits, np.random.default_rng(1), dtype=dtype)
     loss_obj = KERAS_CLASS[name](dtype=np.dtype(dtype).name, **_kwargs(name, from_logits))
     pv = tf.Variable(y_pred)
@@ -122,7 +122,7 @@ def test_grad_equals_gradient_tape_of_keras_loss_class(name, from_logits, dtype)
     edges=st.booleans(),
 )
 def test_loss_equals_keras_on_random_batches_float64(name, from_logits, seed, n, k, scale, edges):
-    _, fn, _ = L.get(name)
+    fn = L.get(name).fn
     y_true, y_pred = make_data(
         name, from_logits, np.random.default_rng(seed), n=max(n, 2), k=k, edges=edges, scale=scale
     )
@@ -137,7 +137,7 @@ def test_loss_equals_keras_on_random_batches_float64(name, from_logits, seed, n,
 @SETTINGS
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 5), k=st.integers(2, 5))
 def test_grad_matches_finite_differences(name, from_logits, seed, n, k):
-    _, fn, grad = L.get(name)
+    fn, grad = L.get(name).fn, L.get(name).grad
     rng = np.random.default_rng(seed)
     y_true, y_pred = make_data(name, from_logits, rng, n=n, k=k, edges=False)
     if not from_logits and name != "mean_squared_error":
@@ -152,7 +152,7 @@ def test_grad_matches_finite_differences(name, from_logits, seed, n, k):
 )
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_logits_of_1e4_give_finite_losses_and_grads_without_fp_warnings(name, dtype):
-    _, fn, grad = L.get(name)
+    fn, grad = L.get(name).fn, L.get(name).grad
     z = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, 1e4]], dtype=dtype)
     labels = np.array([1, 0])
     y_true = labels if name.startswith("sparse") else np.eye(3, dtype=dtype)[labels]
@@ -208,7 +208,7 @@ def test_one_dimensional_prediction_reduces_to_a_scalar_like_keras():
     "name", ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"]
 )
 def test_probability_outside_0_1_raises_naming_the_value(name):
-    _, fn, grad = L.get(name)
+    fn, grad = L.get(name).fn, L.get(name).grad
     y_pred = np.array([[0.5, 1.5], [0.2, 0.8]])
     y_true = np.array([0, 1]) if name.startswith("sparse") else np.array([[0.0, 1.0]] * 2)
     for f in (fn, grad):
@@ -222,7 +222,7 @@ def test_probability_outside_0_1_raises_naming_the_value(name):
 @pytest.mark.parametrize("name", list(KERAS_FN))
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_nan_or_inf_raises_naming_the_value(name, bad):
-    _, fn, grad = L.get(name)
+    fn, grad = L.get(name).fn, L.get(name).grad
     y_pred = np.array([[0.3, 0.7], [0.5, 0.5]])
     y_pred[1, 0] = bad
     y_true = np.array([0, 1]) if name.startswith("sparse") else np.array([[0.0, 1.0]] * 2)
@@ -285,7 +285,7 @@ def test_all_zero_probability_row_raises():
 def test_unknown_loss_name_raises():
     with pytest.raises(ValueError, match=r"unknown loss 'hinge'"):
         L.get("hinge")
-    assert L.get("mse")[0] == "mean_squared_error"
+    assert L.get("mse").name == "mean_squared_error"
     with pytest.raises(TypeError, match="loss name must be a str"):
         L.get(None)
 
@@ -297,10 +297,64 @@ def test_get_returns_a_named_loss_like_activations_get():
                                                L.mean_squared_error_grad)
 
 
-def test_bce_from_logits_uses_the_one_sigmoid_of_minidl_activations():
-    from minidl.activations import sigmoid
+def test_bce_from_logits_gradient_has_the_values_of_sigmoid_minus_target():
+    """(σ(z) − t)/N at logits from −30 to 40, against σ computed in 40-digit decimal arithmetic:
+    the values, to float64 rounding, not one particular formula."""
+    from decimal import Decimal, localcontext
 
     z = np.array([[-30.0, -1.0, 0.0, 2.0, 40.0]])
     t = np.array([[0.0, 1.0, 1.0, 0.0, 1.0]])
-    np.testing.assert_array_equal(L.binary_crossentropy_grad(t, z, from_logits=True),
-                                  (sigmoid(z) - t) / z.size)
+    with localcontext() as ctx:
+        ctx.prec = 40
+        sigma = [float(1 / (1 + (-Decimal(v)).exp())) for v in z[0]]
+    got = L.binary_crossentropy_grad(t, z, from_logits=True)[0]
+    np.testing.assert_allclose(got * z.size + t[0], sigma, rtol=1e-14, atol=0)
+    assert got[0] > 0 and got[1] < 0 and got[2] == -0.1   # σ(0) = 1/2 exactly
+
+
+# --------------------------------------------------------------------- the registry covers itself
+KERAS_ACCURACY = {
+    "binary_crossentropy": keras.metrics.binary_accuracy,
+    "categorical_crossentropy": keras.metrics.categorical_accuracy,
+    "sparse_categorical_crossentropy": keras.metrics.sparse_categorical_accuracy,
+}
+
+
+def test_every_registered_loss_has_a_keras_oracle_and_test_cases():
+    """A loss added to the registry without its Keras oracles (or without a case here) fails."""
+    assert set(KERAS_FN) == set(KERAS_CLASS) == {name for name, _ in CASES} == set(L.NAMES)
+    assert {name for name, logits in CASES if logits} == {
+        name for name in L.NAMES if L.get(name).fused_activation is not None}
+    assert set(KERAS_ACCURACY) == {name for name in L.NAMES if L.get(name).classification}
+
+
+@pytest.mark.parametrize("name", sorted(KERAS_ACCURACY))
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_registry_accuracy_equals_keras_metric(name, from_logits):
+    rng = np.random.default_rng(5)
+    y_true, y_pred = make_data(name, from_logits, rng, n=40, k=3, edges=False)
+    theirs = KERAS_ACCURACY[name](y_true, y_pred if not from_logits or name != "binary_crossentropy"
+                                  else keras.ops.sigmoid(y_pred))
+    ours = L.get(name).accuracy(y_true, y_pred, from_logits)
+    assert ours == pytest.approx(float(np.mean(np.asarray(theirs))), abs=1e-6)   # float32
+
+
+@pytest.mark.parametrize("name", [n for n in L.NAMES if L.get(n).fused_activation is not None])
+def test_fused_gradient_equals_the_chain_rule_through_the_fused_activation(name):
+    """grad(y, z, from_logits=True) is what back-propagating grad(y, f(z)) through f gives, for
+    the activation f the registry fuses the loss with (values at unclipped probabilities)."""
+    from minidl import activations as A
+
+    spec = L.get(name)
+    rng = np.random.default_rng(7)
+    y_true, z = make_data(name, True, rng, n=5, k=4, scale=1.0)
+    p = A.get(spec.fused_activation).fn(z)
+    g_p = spec.grad(y_true, p)
+    if spec.fused_activation == "softmax":
+        chained = A.softmax_backward(g_p, p)
+    else:
+        chained = g_p * A.get(spec.fused_activation).grad(z)
+    np.testing.assert_allclose(spec.grad(y_true, z, from_logits=True), chained, rtol=1e-10,
+                               atol=1e-15)
+    np.testing.assert_allclose(spec.fn(y_true, z, from_logits=True), spec.fn(y_true, p),
+                               rtol=1e-10)

@@ -21,6 +21,8 @@ from minidl.gradcheck import numerical_gradient, relative_error  # noqa: E402
 from minidl.lstm import (  # noqa: E402
     ACTIVATIONS,
     LSTMOutput,
+    Workspace,
+    default_workspace,
     lstm_backward,
     lstm_backward_reference,
     lstm_forward,
@@ -304,10 +306,8 @@ def test_lstm_backward_bad_gradients_raise_value_error(forward, backward):
         backward(np.zeros((2, 3, 2)), {"shape": (2, 3, 4, 2)})
 
 
-def test_buffer_pool_hands_out_only_arrays_nobody_else_holds():
-    from minidl._lstm_fast import BufferPool
-
-    pool = BufferPool(max_bytes=1000, min_bytes=40)
+def test_workspace_hands_out_only_arrays_nobody_else_holds():
+    pool = Workspace(max_bytes=1000, min_bytes=40)
     a = pool.empty((3, 4), np.float32)                # 48 bytes: pooled
     address = a.__array_interface__["data"][0]
     view = a[1:].T                                     # a view keeps its memory's owner alive
@@ -327,43 +327,75 @@ def test_buffer_pool_hands_out_only_arrays_nobody_else_holds():
     assert big.shape == (200, 2) and pool.nbytes() <= 1000
 
 
-def test_buffer_pool_makes_room_by_dropping_free_arrays_of_old_shapes():
-    from minidl._lstm_fast import BufferPool
-
-    pool = BufferPool(max_bytes=200, min_bytes=0)
+def test_workspace_makes_room_by_dropping_free_arrays_of_old_shapes():
+    pool = Workspace(max_bytes=200, min_bytes=0)
     held = pool.empty((10,), np.float32)               # 40 bytes, still held below
     pool.empty((20,), np.float32)                      # 80 bytes, free at once
     assert pool.nbytes() == 120
     pool.empty((30,), np.float32)                      # 120 more: the free 80 make room
     assert pool.nbytes() == 40 + 120
     assert held.shape == (10,)
+    pool.clear()
+    assert pool.nbytes() == 0 and held.shape == (10,)
 
 
-def test_fast_lstm_results_survive_later_calls(monkeypatch):
-    """The pooled buffers behind one call's outputs and cache are not reused while held."""
-    from minidl import _lstm_fast
-
-    pool = _lstm_fast.BufferPool(min_bytes=0)          # pool even these small arrays
-    monkeypatch.setattr(_lstm_fast, "POOL", pool)
+def test_fast_lstm_results_survive_later_calls():
+    """The workspace's buffers behind one call's outputs and cache are not reused while held."""
+    pool = Workspace(min_bytes=0)                      # pool even these small arrays
     rng = np.random.default_rng(11)
     N, T, D, H = 5, 4, 3, 6
     w = [rng.normal(size=s) for s in ((D, 4 * H), (H, 4 * H), (4 * H,))]
     x1, x2 = rng.normal(size=(2, N, T, D))
     g = rng.normal(size=(N, T, H))
-    out1, cache1 = lstm_forward(x1, *w)
+    out1, cache1 = lstm_forward(x1, *w, workspace=pool)
     kept = [np.array(a) for a in out1]
-    grads1 = lstm_backward(g, cache1)
+    grads1 = lstm_backward(g, cache1, workspace=pool)
     for _ in range(2):                                 # later calls, same shapes
-        out2, cache2 = lstm_forward(x2, *w)
-        lstm_backward(g, cache2)
+        out2, cache2 = lstm_forward(x2, *w, workspace=pool)
+        lstm_backward(g, cache2, workspace=pool)
     for got, want in zip(out1, kept, strict=True):
         np.testing.assert_array_equal(got, want)
-    grads1_again = lstm_backward(g, cache1)
+    grads1_again = lstm_backward(g, cache1, workspace=pool)
     for key in grads1:
         np.testing.assert_array_equal(grads1_again[key], grads1[key])
     ref = lstm_forward_reference(x2, *w)[0]
     np.testing.assert_allclose(out2.h_seq, ref.h_seq, rtol=1e-12, atol=1e-12)
     held = pool.nbytes()
     del out1, cache1, out2, cache2, got
-    lstm_forward(x1, *w)                               # buffers free again: nothing new
+    lstm_forward(x1, *w, workspace=pool)               # buffers free again: nothing new
     assert pool.nbytes() == held
+
+
+@pytest.mark.parametrize("forward, backward", [(lstm_forward, lstm_backward),
+                                               (lstm_forward_reference, lstm_backward_reference)])
+def test_writing_into_the_outputs_does_not_change_the_gradients(forward, backward):
+    """out.h_seq, out.h_last and out.c_last are the caller's: halving them after the forward
+    pass leaves every gradient of the backward pass as it was (no aliasing of the cache)."""
+    rng = np.random.default_rng(12)
+    N, T, D, H = 4, 5, 3, 6
+    w = [rng.normal(size=s) for s in ((D, 4 * H), (H, 4 * H), (4 * H,))]
+    x, g = rng.normal(size=(N, T, D)), rng.normal(size=(N, T, H))
+    dout = (g, rng.normal(size=(N, H)), rng.normal(size=(N, H)))
+    out, cache = forward(x, *w)
+    want = backward(dout, cache)
+    for a in out:
+        a *= 0.5
+    got = backward(dout, cache)
+    for key in want:
+        np.testing.assert_array_equal(got[key], want[key], err_msg=key)
+    assert not any(np.shares_memory(a, b) for a in out for b in cache.values()
+                   if isinstance(b, np.ndarray))
+
+
+def test_the_default_workspace_is_created_lazily_and_can_be_cleared():
+    from minidl import _lstm_fast
+
+    assert isinstance(default_workspace(), Workspace)
+    assert default_workspace() is default_workspace() is _lstm_fast._DEFAULT
+    lstm_forward(np.zeros((64, 40, 8)), np.zeros((8, 256)), np.zeros((64, 256)), np.zeros(256))
+    assert default_workspace().nbytes() > 0
+    default_workspace().clear()
+    assert default_workspace().nbytes() == 0
+    with pytest.raises(TypeError, match="workspace must be a minidl.lstm.Workspace"):
+        lstm_forward(np.zeros((1, 1, 1)), np.zeros((1, 4)), np.zeros((1, 4)), np.zeros(4),
+                     workspace={})

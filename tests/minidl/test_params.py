@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minidl import params as P
-from minidl.keras_models import transformer_block
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 keras = pytest.importorskip("keras")
@@ -81,8 +80,11 @@ def test_default_attention_is_4d2_plus_4d():
 @pytest.mark.parametrize("d_model,num_heads,d_ff", [(16, 4, 64), (24, 3, 40), (32, 8, None)])
 def test_transformer_block_params_equal_keras(d_model, num_heads, d_ff):
     inp = keras.Input(shape=(7, d_model))
-    out = transformer_block(inp, d_model, num_heads, d_ff)
+    out = P.transformer_block(inp, d_model, num_heads, d_ff)
+    assert tuple(out.shape) == (None, 7, d_model)
     assert P.transformer_block_params(d_model, d_ff) == keras.Model(inp, out).count_params()
+    with pytest.raises(ValueError, match="not divisible"):
+        P.transformer_block(inp, d_model, 5)
 
 
 def _keras_gpt(n_layers, d_model, vocab, n_ctx, num_heads):
@@ -92,7 +94,7 @@ def _keras_gpt(n_layers, d_model, vocab, n_ctx, num_heads):
     positions = keras.Input(shape=(n_ctx,), dtype="int32")  # 0..n_ctx-1, fed by the caller
     x = layers.Embedding(vocab, d_model)(tokens) + layers.Embedding(n_ctx, d_model)(positions)
     for _ in range(n_layers):
-        x = transformer_block(x, d_model, num_heads, 4 * d_model)
+        x = P.transformer_block(x, d_model, num_heads, 4 * d_model)
     x = layers.LayerNormalization()(x)
     return keras.Model([tokens, positions], layers.Dense(vocab, use_bias=False)(x))
 

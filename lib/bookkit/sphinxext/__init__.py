@@ -1,7 +1,7 @@
 """The book's Sphinx extension: what the published site adds for its readers.
 
 Enabled in ``_config.yml`` (``sphinx: extra_extensions: [bookkit.sphinxext]``).  It lives in the
-installed ``minidl`` package rather than beside the book so that every build imports the same code:
+installed ``bookkit`` package rather than beside the book so that every build imports the same code:
 ``make book``, the test suite's build into a temporary directory, and builds of temporary copies of
 the book.  Nothing in ``minidl`` imports it; it needs Sphinx, the library does not.
 
@@ -42,6 +42,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from bookkit.sphinxext.cjk import JoinCjkLineBreaks
 from bookkit.sphinxext.latex import setup_latex
+from bookkit.sphinxext.numbering import setup_numbering
 from bookkit.sphinxext.pdflink import setup_pdflink
 from bookkit.sphinxext.search import BookChineseSearch, count_terms
 from bookkit.sphinxext.wheellink import setup_wheellink
@@ -181,8 +182,16 @@ def _drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, conte
 # --- long outputs -------------------------------------------------------------------------------
 
 
+#: The toggles of cells tagged hide-input / hide-output / hide-cell, in Chinese (MyST-NB's
+#: ``nb_code_prompt_show`` is one English template, "Show code cell {type}", for all three).
+TOGGLE_PROMPTS = {"input": ("显示代码", "隐藏代码"), "output": ("显示输出", "隐藏输出"),
+                  "all": ("显示代码与输出", "隐藏代码与输出")}
+
+
 class CollapseLongOutputs(SphinxPostTransform):
     """Mark code cells whose text output is long as ``hide_mode = "output"`` (collapsed).
+
+    Also gives every folded cell's toggle its Chinese label (:data:`TOGGLE_PROMPTS`).
 
     Runs just before MyST-NB's ``HideInputCells`` (priority 199), which wraps such outputs in a
     ``<details>`` toggle.  Cells that already carry a hide tag are left alone.
@@ -193,6 +202,9 @@ class CollapseLongOutputs(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         limit = self.config.minidl_collapse_output_lines
+        for cell in list(self.document.findall(nodes.container)):
+            if cell.get("nb_element") == "cell_code" and cell.get("hide_mode") in TOGGLE_PROMPTS:
+                cell["prompt_show"], cell["prompt_hide"] = TOGGLE_PROMPTS[cell["hide_mode"]]
         if not limit:
             return
         for cell in list(self.document.findall(nodes.container)):
@@ -210,7 +222,20 @@ class CollapseLongOutputs(SphinxPostTransform):
                 cell["classes"].append("minidl-long-output")
 
 
+CSS = Path(__file__).with_name("bookkit.css")
+
+
+def _copy_css(app: Sphinx, exception: Exception | None) -> None:
+    """Put bookkit.css (the book's own styles, linked from every page) into ``_static``."""
+    if exception is None and app.builder.format == "html":
+        static = Path(app.outdir, "_static")
+        static.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(CSS, static / CSS.name)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_css_file(CSS.name)
+    app.connect("build-finished", _copy_css)
     app.add_config_value("minidl_collapse_output_lines", 30, "env", [int])
     app.add_config_value("minidl_search_reference_pages", [], "env", [list])
     app.add_search_language(BookChineseSearch)
@@ -224,6 +249,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)  # after all additions
     app.add_post_transform(CollapseLongOutputs)
     setup_latex(app)
+    setup_numbering(app)
     setup_pdflink(app)
     setup_wheellink(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True,

@@ -33,7 +33,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-__all__ = ["BookLatexStructure", "LATEX_ELEMENTS", "column_widths", "drop_hidden_inputs",
+__all__ = ["BookLatexStructure", "LATEX_ELEMENTS", "column_alignments", "column_widths",
+           "drop_hidden_inputs",
            "fallback_candidates", "fit_table_columns", "math_to_text", "setup_latex"]
 
 STYLE = Path(__file__).with_name("bookzh.sty")
@@ -186,6 +187,9 @@ def _display_width(text: str) -> int:
 LINE_COLUMNS = 94
 #: What each table column loses to its padding (2 \\tabcolsep), in Latin columns.
 COLUMN_PADDING = 3
+#: A table with more rows than this is set as a longtable, which breaks across pages (Sphinx's
+#: own limit is 30 rows; the errata's section 4, 22 rows of formulas, ran off the page).
+LONG_TABLE_ROWS = 6
 #: Font sizes a table may shrink to, with how many Latin columns then fit a line.
 TABLE_SIZES = (("", LINE_COLUMNS), ("\\small", 104), ("\\footnotesize", 117))
 # A word LaTeX cannot break: a run of anything but spaces, the punctuation prose breaks after,
@@ -260,6 +264,26 @@ def _merge_heading_rows(tgroup: nodes.tgroup) -> None:
                 entries[0]["morecols"] = ncols - 1
 
 
+def column_alignments(tgroup: nodes.tgroup, ncols: int) -> list[str]:
+    """Each column's alignment, ``left``, ``right`` or ``center``, from its body cells' classes.
+
+    MyST gives the cells of a Markdown table column written ``---:`` the class ``text-right``
+    (``:---:``: ``text-center``); the site aligns them with CSS.  A column is right (centre)
+    aligned when every body cell of it is; otherwise left.
+    """
+    found: list[set[str]] = [set() for _ in range(ncols)]
+    for tbody in tgroup.findall(nodes.tbody):
+        for row in tbody.children:
+            entries = [e for e in row.children if isinstance(e, nodes.entry)]
+            if len(entries) != ncols:
+                continue
+            for j, entry in enumerate(entries):
+                classes = set(entry.get("classes", []))
+                found[j].add("right" if "text-right" in classes else
+                             "center" if "text-center" in classes else "left")
+    return [kinds.pop() if len(kinds) == 1 else "left" for kinds in found]
+
+
 def fit_table_columns(table: nodes.table) -> None:
     """Give ``table`` ragged-right columns of the widths :func:`column_widths` finds.
 
@@ -277,9 +301,13 @@ def fit_table_columns(table: nodes.table) -> None:
     widths, size = column_widths(rows)
     if len(widths) != int(tgroups[0].get("cols", 0)):
         return
+    aligns = column_alignments(tgroups[0], len(widths))
     _merge_heading_rows(tgroups[0])
+    if len(rows) > LONG_TABLE_ROWS and "longtable" not in table["classes"]:
+        table["classes"].append("longtable")   # may break across pages
     total = sum(widths)
-    spec = "".join(f"\\bookzhcolumn{{{w}}}{{{total}}}" for w in widths)
+    kind = {"left": "\\bookzhcolumn", "right": "\\bookzhrcolumn", "center": "\\bookzhccolumn"}
+    spec = "".join(f"{kind[a]}{{{w}}}{{{total}}}" for a, w in zip(aligns, widths, strict=True))
     at = table.parent.index(table)
     table.parent.insert(at, addnodes.tabular_col_spec(spec=spec))
     if size:

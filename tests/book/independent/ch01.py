@@ -43,7 +43,7 @@ def expected() -> dict[str, object]:
         "ch1_resnet50_params": resnet, "ch1_resnet50_zh": zh_count(resnet),
         "ch1_effb0_params": effb0, "ch1_effb0_zh": zh_count(effb0),
         "ch1_resnet50_vs_low": resnet / LARGE_LOW, "ch1_effb0_vs_low": effb0 / LARGE_LOW,
-        "ch1_fig_param_growth": "<Figure size 800x480 with 1 Axes>",
+        "ch1_fig_param_growth": "<Figure size 1400x880 with 1 Axes>",
         "ch1_growth_factor": GPT3 / 60e6,               # AlexNet: 60 million (Krizhevsky 2012)
         "ch1_growth_years": 2020 - 2012,
         "ch1_gpt3_fp16_gb": fp16_gb,

@@ -43,7 +43,7 @@ def expected() -> dict[str, object]:
         "ch2_bert_base_total": bert_base, "ch2_bert_base_zh": zh_count(bert_base),
         "ch2_bert_block_share": blocks / bert_base,
         "ch2_bert_block_params": 12 * 768 * 768 + 13 * 768,
-        "ch2_fig_param_breakdown": "<Figure size 750x280 with 1 Axes>",
+        "ch2_fig_param_breakdown": "<Figure size 1400x560 with 1 Axes>",
         "ch2_gpt3_block_share": 96 * transformer_block(12288) / gpt3,
         "ch2_article_params": article, "ch2_article_vs_low": article / LARGE_LOW,
         "ch2_article_zh": zh_count(article), "ch2_article_mb": article * 4 / 1e6,

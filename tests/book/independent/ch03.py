@@ -86,7 +86,7 @@ def expected() -> dict[str, object]:
     eta = 0.01
     x4, y4 = x_train_s[:4], y_train[:4]
     g = _grads(p, x4, y4)
-    v["ch3_sgd_lr"], v["ch3_step_batch"] = eta, 4
+    v["ch3_sgd_lr"], v["ch3_step_n"] = eta, 4
     v["ch3_step_loss_before"] = _loss(p, x4, y4)
     v["ch3_step_loss_after"] = _loss({n: w - eta * g[n] for n, w in p.items()}, x4, y4)
     drops = [v["ch3_step_loss_before"] - _loss({n: w - s * g[n] for n, w in p.items()}, x4, y4)

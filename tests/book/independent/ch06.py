@@ -44,7 +44,7 @@ def expected() -> dict[str, object]:
         "ch6_dalle_zh": zh_count(12 * 10**9),                 # Ramesh et al. 2021: 12 billion
         "ch6_inception_params": inception, "ch6_inception_zh": zh_count(inception),
         "ch6_densenet_params": densenet, "ch6_densenet_zh": zh_count(densenet),
-        "ch6_fig_rhythms": "<Figure size 1000x260 with 3 Axes>",
+        "ch6_fig_rhythms": "<Figure size 1400x580 with 3 Axes>",
         "ch6_steps": 40, "ch6_n_train": 600, "ch6_n_test": N_TEST,
         "ch6_raw_acc": baselines_near_chance, "ch6_sorted_acc": baselines_near_chance,
         "ch6_zc_acc": zero_crossings, "ch6_chance": 1 / 3,

@@ -65,8 +65,8 @@ def expected() -> dict[str, object]:
         "ch8_int8pc_bytes": int_per_channel_bytes(8),
         "ch8_acc_int4pc": close_to_fp32, "ch8_int4pc_ratio": int_per_channel_bytes(4) / FP32,
         "ch8_bias_bytes": BIASES,
-        "ch8_fig_quant_bits": "<Figure size 900x360 with 2 Axes>",
-        "ch8_fig_quant_grid": "<Figure size 800x380 with 2 Axes>",
+        "ch8_fig_quant_bits": "<Figure size 1400x680 with 2 Axes>",
+        "ch8_fig_quant_grid": "<Figure size 1400x840 with 2 Axes>",
         "ch8_grid_bits": 3, "ch8_grid_levels": 2 * (2 ** (3 - 1) - 1) + 1,   # codes -3..3
         "ch8_acc_int2pt": int2_per_tensor, "ch8_acc_int2pc": int2_per_channel,
         "ch8_acc_int3pc": int3,

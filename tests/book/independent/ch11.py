@@ -197,19 +197,42 @@ def sections_3_to_5_comparison() -> dict[str, object]:
             "added_line": added.pop(), "reworded": sum(n for _, n, _ in changed)}
 
 
+#: A row of the rendered errata tables: ``编号 判定 | 位置：原文写道 | 更正（见第 N 章）``.
+ERRATA_HEADER = "| 编号 | 原文写道 | 更正 |"
+_SOURCE = re.compile(r"（见(\{doc\}`[^`]+`)）$")
+
+
 def errata_table() -> dict[str, list[str]]:
-    """The errata table as rendered from the notebook's Markdown output: item id -> its cells."""
+    """The errata tables as rendered from the notebook's Markdown output: item id -> its cells.
+
+    The page shows one three-column table per section of the article; each row is split back
+    into ``[id, where, quote, correction, source, verdict]`` (source is "—" when no chapter is
+    linked), the columns of the one wide table the page used to show.
+    """
     nb = nbformat.read(CHAPTERS / f"{NOTEBOOK}.ipynb", as_version=4)
-    tables = [out["data"]["text/markdown"] for cell in nb.cells for out in cell.get("outputs", [])
-              if out.get("data", {}).get("text/markdown", "").startswith("| 编号 |")]
-    assert len(tables) == 1, f"expected one errata table in {NOTEBOOK}.ipynb, found {len(tables)}"
-    rows = {}
-    for line in tables[0].splitlines()[2:]:
-        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
-        if cells[0].startswith("**"):        # a section heading row
+    outputs = [out["data"]["text/markdown"] for cell in nb.cells for out in cell.get("outputs", [])
+               if ERRATA_HEADER in out.get("data", {}).get("text/markdown", "")]
+    assert len(outputs) == 1, f"expected one errata output in {NOTEBOOK}.ipynb: {len(outputs)}"
+    rows, in_table = {}, False
+    for line in outputs[0].splitlines():
+        if line.startswith(ERRATA_HEADER):
+            in_table = "header"
             continue
-        assert cells[0] not in rows, f"item {cells[0]} appears twice"
-        rows[cells[0]] = cells
+        if not line.startswith("|"):
+            in_table = False
+            continue
+        if in_table == "header":             # the alignment row
+            in_table = True
+            continue
+        assert in_table, f"a table row outside an errata table: {line!r}"
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+        item, verdict = cells[0].split(maxsplit=1)
+        where, quote = cells[1].split("：", 1)
+        match = _SOURCE.search(cells[2])
+        fix, source = (cells[2][:match.start()], match.group(1)) if match else (cells[2], "—")
+        assert item not in rows, f"item {item} appears twice"
+        rows[item] = [item, where, quote, fix, source, verdict]
+    assert rows, f"no errata rows found in {NOTEBOOK}.ipynb"
     return rows
 
 
@@ -222,8 +245,6 @@ def table_counts() -> dict[str, int]:
     for v in verdicts.values():
         (kind,) = [k for k in kinds if v.startswith(k)]
         counts[kinds[kind]] += 1
-    counts["n_beyond_audit"] = sum("审计之外" in v and not v.startswith("无误")
-                                   for v in verdicts.values())
     groups = {"text": "0.", "s1": "1.", "s2": "2.", "s3": "3.", "s4": "4.", "s5": "5.",
               "s6": "6.", "refs": "R.", "s8": "8.", "s9": "9."}
     for key, prefix in groups.items():

@@ -33,7 +33,7 @@ def expected() -> dict[str, object]:
         "perf_fwd_ratio_fastest": ratio, "perf_train_ratio_fastest": ratio,
         "perf_fwd_faster": faster("perf_fwd_ratio"),
         "perf_train_faster": faster("perf_train_ratio"),
-        "perf_fig_gflops": "<Figure size 700x320 with 1 Axes>",
+        "perf_fig_gflops": "<Figure size 1400x640 with 1 Axes>",
         "perf_fwd_share": positive,
         # input and recurrent projections, one multiply-add (2 FLOPs) each, per step
         "perf_flops_forward": 2 * N * T * (D + H) * 4 * H / 1e9,

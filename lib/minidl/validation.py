@@ -1,7 +1,9 @@
-"""Input validation shared by the public functions of :mod:`minidl` (private module).
+"""Input validation: the one set of checks behind every public function of :mod:`minidl`.
 
-Every public function validates its arguments once, at the boundary, with these helpers (the
-pattern of scikit-learn's ``check_scalar``):
+Public functions validate their arguments at the boundary with these helpers (the pattern of
+scikit-learn's ``check_scalar``), and ``bookkit`` uses them too.  Every public function of
+:mod:`minidl` keeps this contract, for a wrong count (``"3"``, ``2.0``, ``True``) as for any other
+argument:
 
 - a wrong **type** raises ``TypeError`` (a string where a number belongs, a float where an integer
   belongs, an object array, a ``bool`` for a count);
@@ -9,7 +11,13 @@ pattern of scikit-learn's ``check_scalar``):
 
 and the message names the argument and the offending value or shape, so that a reader can act on
 it.  NumPy scalars (``np.int64(3)``, ``np.float32(0.3)``) are accepted wherever Python numbers are.
-The helpers here also hold the one overflow- and underflow-free exponential the library uses.
+Every helper takes the value first and its name second, ``check_int(value, name, ...)``, and
+returns the validated value::
+
+    >>> check_int(np.int64(3), "epochs", min_value=1)
+    3
+    >>> check_real(0.5, "dropout", min_value=0.0, max_value=1.0, max_open=True)
+    0.5
 """
 
 from __future__ import annotations
@@ -23,12 +31,13 @@ __all__ = [
     "as_float_array",
     "check_finite",
     "check_int",
+    "check_counts",
     "check_real",
     "check_choice",
     "check_rng",
     "check_shape",
     "shape_str",
-    "safe_exp",
+    "first_bad_index",
 ]
 
 
@@ -50,6 +59,12 @@ def check_int(value, name: str, *, min_value: int | None = None,
             want = f"an integer {_interval(min_value, max_value)}"
         raise ValueError(f"{name} must be {want}, got {value}")
     return value
+
+
+def check_counts(**counts) -> list[int]:
+    """Several positive integer counts at once, by name: ``check_counts(units=64, layers=2)``
+    is ``[check_int(64, "units", min_value=1), check_int(2, "layers", min_value=1)]``."""
+    return [check_int(value, name, min_value=1) for name, value in counts.items()]
 
 
 def check_real(value, name: str, *, min_value: float | None = None,
@@ -127,7 +142,8 @@ def shape_str(shape: tuple[int, ...]) -> str:
     return str(tuple(int(s) for s in shape))
 
 
-def _first_bad(mask: np.ndarray) -> tuple[int, ...]:
+def first_bad_index(mask: np.ndarray) -> tuple[int, ...]:
+    """The index of the first ``True`` entry of ``mask`` as a tuple of ints, for messages."""
     return tuple(int(i) for i in np.argwhere(mask)[0])
 
 
@@ -135,7 +151,7 @@ def check_finite(a: np.ndarray, name: str) -> None:
     """Raise ``ValueError`` naming the first NaN or infinity in ``a`` and where it sits."""
     if a.size and not np.isfinite(a).all():
         bad = ~np.isfinite(a)
-        idx = _first_bad(bad)
+        idx = first_bad_index(bad)
         value = a[idx].item() if idx else a[()].item()
         raise ValueError(
             f"{name} contains {value} at index {idx} (shape {shape_str(a.shape)}); "
@@ -144,13 +160,16 @@ def check_finite(a: np.ndarray, name: str) -> None:
 
 
 def as_float_array(
-    a, name: str, *, ndim: int | tuple[int, ...] | None = None, finite: bool = True
+    a, name: str, *, ndim: int | tuple[int, ...] | None = None, finite: bool = True,
+    nonempty: bool = False, int_dtype=np.float64,
 ) -> np.ndarray:
-    """Convert ``a`` to a floating NumPy array (ints and bools become float64).
+    """Convert ``a`` to a floating NumPy array (ints and bools become ``int_dtype``, float64 by
+    default).
 
-    float32 and float64 inputs keep their dtype.  ``ndim`` restricts the number of dimensions;
-    ``finite`` rejects NaN and inf.  Raises ``TypeError`` for non-numeric or complex data and
-    ``ValueError`` (naming ``name`` and the shape or the bad entry) for the rest.
+    Floating inputs keep their dtype.  ``ndim`` restricts the number of dimensions; ``finite``
+    rejects NaN and inf; ``nonempty`` rejects an array without elements.  Raises ``TypeError``
+    for non-numeric or complex data and ``ValueError`` (naming ``name`` and the shape or the bad
+    entry) for the rest.
     """
     try:
         arr = np.asarray(a)
@@ -163,27 +182,14 @@ def as_float_array(
     if np.issubdtype(arr.dtype, np.complexfloating):
         raise TypeError(f"{name} must be real, got dtype {arr.dtype}")
     if not np.issubdtype(arr.dtype, np.floating):
-        arr = arr.astype(np.float64)
+        arr = arr.astype(int_dtype)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
             want = " or ".join(f"{d}-D" for d in allowed)
             raise ValueError(f"{name} must be {want}, got shape {shape_str(arr.shape)}")
+    if nonempty and arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {shape_str(arr.shape)})")
     if finite:
         check_finite(arr, name)
     return arr
-
-
-def safe_exp(x: np.ndarray) -> np.ndarray:
-    """``exp(x)`` for ``x <= 0`` with no underflow flag: results below the smallest normal are 0.
-
-    ``exp`` of a very negative number is a subnormal or zero and sets NumPy's underflow flag; this
-    helper writes 0 there instead, which is the value to the precision the library works at, so
-    that the library runs clean even under ``np.errstate(all="raise")``.  Callers pass only
-    non-positive arguments (``z - max(z)``, ``-|z|``), so ``exp`` cannot overflow.
-    """
-    x = np.asarray(x)
-    lo = np.log(np.finfo(x.dtype).tiny) + 1.0  # a margin so rounding cannot go subnormal
-    out = np.zeros_like(x)
-    np.exp(x, out=out, where=x > lo)
-    return out
