@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from minidl.activations import sigmoid
+from minidl.lstm import lstm_backward_reference, lstm_forward_reference
+from minidl.rnn import rnn_backward, rnn_forward
 from minidl.validation import (
     as_float_array,
     check_choice,
@@ -31,9 +34,6 @@ from minidl.validation import (
     check_rng,
     shape_str,
 )
-from minidl.activations import sigmoid
-from minidl.lstm import lstm_backward_reference, lstm_forward_reference
-from minidl.rnn import rnn_backward, rnn_forward
 
 __all__ = ["CELLS", "rnn_init", "lstm_init", "input_gradient_norms", "lstm_forget_gates",
            "decay_per_step"]

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from minidl.validation import as_float_array, check_choice, check_shape, shape_str
 from minidl.activations import get as _activation
+from minidl.validation import as_float_array, check_choice, check_shape, shape_str
 
 __all__ = ["ACTIVATIONS", "rnn_step", "rnn_step_backward", "rnn_forward", "rnn_backward"]
 

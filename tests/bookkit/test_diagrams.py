@@ -110,6 +110,9 @@ def _chapter4_texts():
 @pytest.mark.parametrize("which", ["values", "grads"])
 def test_two_layer_graph_is_readable_at_the_page_width(which):
     """Chapter 4's figures: text at least 9 pt on the printed page, nothing outside the figure."""
+    from bookkit.figures import use_book_style
+
+    use_book_style()                       # the chapter's CJK font, so the text has its width
     texts = _chapter4_texts()
     fig = two_layer_network_graph(texts, {}) if which == "values" else \
         two_layer_network_graph({}, {k: v for k, v in texts.items() if k not in ("t", "L")})
