@@ -5,8 +5,9 @@ typed next to it would leave the prose stating a setting that did not run.  So e
 training setting -- a name ending in one of ``SETTING_SUFFIXES`` -- must take its value from what
 trained: a settings dict read back by ``minidl.settings.keras_settings`` or a minidl history's
 ``params`` (``settings[...]``, ``.params[...]``), the optimizer, a layer's config, a callback's
-attribute, the shape of the weights a computation ran with.  The independent checks (tests/book/independent) then compare each such value with the
-argument written in the chapter's code.
+attribute, the shape of the weights a computation ran with.  The independent checks
+(tests/book/independent) then compare each such value with the argument written in the
+chapter's code.
 """
 
 from __future__ import annotations
