@@ -24,12 +24,7 @@ GLOSSARY = CHAPTERS / "appendix-glossary.md"
 ROW = re.compile(r"^\| (?P<zh>[^|]+?) \| (?P<en>[^|]+?) \| [^|]*? \| "
                  r"\{doc\}`第 (?P<n>\d+) 章 <(?P<doc>[^>]+)>` \|$", re.M)
 #: Rows whose chapter is rewritten elsewhere (shrink-only): term -> why it is not checked yet.
-WAITING: dict[str, str] = {
-    "二元交叉熵": "issue 27 rewrites chapter 4: it must say 二元交叉熵（binary cross-entropy）",
-    "计算图": "issue 27 rewrites chapter 4: it must say 计算图（computational graph）",
-    "稀疏分类交叉熵": "issue 27 rewrites chapter 5: it must say 稀疏分类交叉熵（sparse "
-                "categorical cross-entropy）",
-}
+WAITING: dict[str, str] = {}
 
 
 def _norm(text: str) -> str:

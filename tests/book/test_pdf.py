@@ -326,7 +326,7 @@ def test_every_page_of_the_site_links_to_the_pdf(site_with_pdf, built_pdf):
 MIN_FIGURE_TEXT_PT = 9.0
 #: Chapters whose figures are redrawn elsewhere (shrink-only): issue 27 redraws chapter 4's
 #: computational graph and chapter 5's figures (bookkit.diagrams) and re-executes them.
-FIGURE_TEXT_WAITING = {"04-math.ipynb", "05-lstm-mnist.ipynb"}
+FIGURE_TEXT_WAITING: set[str] = set()
 #: Width of the PDF's text column in inches (A4, 2.2 cm margins: latex.py's sphinxsetup).
 TEXT_WIDTH_IN = (21.0 - 2 * 2.2) / 2.54
 _INCLUDED = re.compile(r"\\sphinxincludegraphics(?:\[[^\]]*\])?\{\{?([^}]+)\}(\.\w+)?\}?")

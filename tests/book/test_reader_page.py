@@ -45,10 +45,7 @@ def _article(site: Path, page: str) -> BeautifulSoup:
 
 
 #: Pages whose machinery words another issue removes (shrink-only): page -> why it waits.
-MACHINERY_WAITING = {
-    "chapters/05-lstm-mnist": "issue 27 rewrites chapter 5's prose (预算, 单元格断言, 2 核机器, "
-                              "the raw :func: roles of its literalinclude)",
-}
+MACHINERY_WAITING: dict[str, str] = {}
 
 
 def _reader_text(site: Path, page: str, keep_verification_box: bool = True) -> str:

@@ -434,12 +434,12 @@ def test_page_works_offline_in_the_browser(built_site, site_url, chromium, page)
 
 #: Pages whose over-wide math another issue fixes (shrink-only): issue 27 rewrites chapter 4's
 #: sympy output (the book's symbols, one term a line).
-WIDTH_WAITING = {"chapters/04-math"}
+WIDTH_WAITING: set[str] = set()
 #: The smallest figure text a reader should meet on the site at 1280 px, in CSS px.
 MIN_FIGURE_TEXT_PX = 11.0
 #: Pages whose figures are redrawn elsewhere (shrink-only): issue 27 redraws chapter 4's
 #: computational graph and chapter 5's figures (bookkit.diagrams) and re-executes them.
-FIGURE_TEXT_WAITING = {"chapters/04-math", "chapters/05-lstm-mnist"}
+FIGURE_TEXT_WAITING: set[str] = set()
 
 
 figure_records = cache(bookfiles.figure_records)
