@@ -26,6 +26,8 @@ from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from bookkit.figures import _record_text_size_with_png
+
 __all__ = ["GraphNode", "PAGE_WIDTH", "computational_graph", "lstm_cell_diagram",
            "two_layer_network_graph", "vector_figures"]
 
@@ -186,9 +188,11 @@ def vector_figures():
     try:
         with mpl.rc_context({"svg.hashsalt": "bookkit"}):
             set_matplotlib_formats("png", "svg", "pdf")
+            _record_text_size_with_png()     # the PNG keeps the text size the page tests read
             yield
     finally:
         set_matplotlib_formats("png")
+        _record_text_size_with_png()
         if saved is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:

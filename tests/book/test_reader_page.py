@@ -67,7 +67,7 @@ def _image_key(path: Path) -> tuple:
     rendered twice (by the drawing cell and by glue), different for different figures."""
     from PIL import Image
 
-    if path.suffix == ".svg":                # a vector figure: the same drawing, the same file
+    if path.suffix in (".svg", ".pdf"):      # a vector figure: the same drawing, the same file
         return (path.read_bytes(),)
     with Image.open(path) as img:
         small = img.convert("L").resize((24, 24))
