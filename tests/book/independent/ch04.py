@@ -230,7 +230,7 @@ def expected() -> dict[str, object]:
     v["ch4_mem_kept_small"] = 2 + 3 + 2
     v["ch4_mem_kept_lstm"] = kept
     v["ch4_mem_live_lstm"] = live
-    v["ch4_mem_batch"] = 32
+    v["ch4_mem_samples"] = 32
     v["ch4_mem_train_lstm_mb"] = train / 1e6
     v["ch4_mem_infer_lstm_mb"] = infer / 1e6
     v["ch4_mem_ratio_lstm"] = Fraction(train, infer).__float__()

@@ -293,7 +293,7 @@ def expected() -> dict[str, object]:
     # ------------------------------------------------ the RNN-vs-LSTM experiment
     norms, forget = _gradient_experiment()
     T, back = 300, 100
-    grads = {"ch5_fig_grad_through_time": _figure, "ch5_grad_T": T, "ch5_grad_units": 32,
+    grads = {"ch5_fig_grad_through_time": _figure, "ch5_grad_T": T,
              "ch5_grad_back": back, "ch5_grad_gain_low": 1.0, "ch5_grad_gain_high": 1.5,
              "ch5_grad_bias_a": 0.0, "ch5_grad_bias_b": 1.0, "ch5_grad_bias_c": 3.0}
     for (kind, setting), n in norms.items():
