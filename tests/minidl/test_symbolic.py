@@ -274,7 +274,9 @@ def test_network_gradients_symbolic_equal_mlp_backward_equal_numerical(spec, see
         assert symbolic[name].shape == p.shape == grads[name].shape
         assert relative_error(symbolic[name], grads[name]) < 1e-12, name
         assert relative_error(backprop[name], grads[name]) < 1e-12, name
-        assert relative_error(numeric, grads[name]) < 1e-6, name
+        # central differences (step 1e-6): their truncation and rounding errors reach about
+        # 2e-6 of the gradient for some networks hypothesis draws, hence 1e-5, not 1e-6
+        assert relative_error(numeric, grads[name]) < 1e-5, name
 
 
 # ----------------------------------------------------------------------------------- bad input

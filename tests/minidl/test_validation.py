@@ -190,6 +190,12 @@ COUNTS = {
     "symbolic.two_layer_network_gradients": [
         lambda n: _import("symbolic").two_layer_network_gradients(n, 1, 1)],
     "training.fit": [lambda n: _fit(epochs=n), lambda n: _fit(batch_size=n)],
+    "bptt.rnn_init": [lambda n: _import("bptt").rnn_init(n, 2, np.random.default_rng(0)),
+                      lambda n: _import("bptt").rnn_init(2, n, np.random.default_rng(0))],
+    "bptt.lstm_init": [lambda n: _import("bptt").lstm_init(n, 2, np.random.default_rng(0)),
+                       lambda n: _import("bptt").lstm_init(2, n, np.random.default_rng(0))],
+    "bptt.decay_per_step": [lambda n: _import("bptt").decay_per_step(np.ones(6), n, 5),
+                            lambda n: _import("bptt").decay_per_step(np.ones(6), 0, n)],
     "settings.batch_size_from_steps": [
         lambda n: _import("settings").batch_size_from_steps(n, 1),
         lambda n: _import("settings").batch_size_from_steps(7, n)],
@@ -205,7 +211,9 @@ NO_COUNT = {
                                    "relu_grad", "linear", "linear_grad", "get", "Activation")),
     "data.DigitSequences", "data.load_mnist", "data.read_idx",
     "evaluation.train_val_test_split", "evaluation.accuracy", "evaluation.predicted_labels",
-    "settings.keras_settings", "data.mnist_dir",
+    "settings.keras_settings", "data.mnist_dir", "training.History",
+    "bptt.input_gradient_norms", "bptt.lstm_forget_gates",
+    "rnn.rnn_step", "rnn.rnn_step_backward", "rnn.rnn_forward", "rnn.rnn_backward",
     "gradcheck.numerical_gradient", "gradcheck.numerical_gradient_wrt", "gradcheck.relative_error",
     "information.entropy", "information.kl_divergence",
     "keras_models.cudnn_eligible",
