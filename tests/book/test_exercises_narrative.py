@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from pybtex.database import parse_file
 
-from bookfiles import CHAPTERS, ROOT, glue_records
+from tests.book.support.bookfiles import CHAPTERS, ROOT, glue_records
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 

@@ -6,7 +6,7 @@ training setting -- a name ending in one of ``SETTING_SUFFIXES`` -- must take it
 trained: a settings dict read back by ``minidl.settings.keras_settings`` or a minidl history's
 ``params`` (``settings[...]``, ``.params[...]``), the optimizer, a layer's config, a callback's
 attribute, the shape of the weights a computation ran with.  The independent checks
-(tests/book/independent) then compare each such value with the argument written in the
+(tests/book/support/independent) then compare each such value with the argument written in the
 chapter's code.
 """
 
@@ -18,7 +18,7 @@ import re
 import jupytext
 import pytest
 
-from bookfiles import chapter_sources
+from tests.book.support.bookfiles import chapter_sources
 
 SETTING_SUFFIXES = ("_lr", "_learning_rate", "_epochs", "_batch", "_batch_size", "_units",
                     "_hidden", "_patience", "_seed")

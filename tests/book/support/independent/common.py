@@ -174,11 +174,12 @@ def call_argument(notebook: str, function: str, keyword: str):
     setting a chapter glues from its model, history or callback must be the one its code passed.
     """
     import ast
-    from pathlib import Path
 
     import jupytext
 
-    source = Path(__file__).resolve().parents[3] / "chapters" / f"{notebook}.md"
+    from ..bookfiles import CHAPTERS
+
+    source = CHAPTERS / f"{notebook}.md"
     nb = jupytext.read(source)
     found = []
     for cell in nb.cells:
