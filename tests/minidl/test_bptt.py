@@ -5,23 +5,19 @@ lstm_step_backward computes it; bad input raises TypeError / ValueError."""
 
 from __future__ import annotations
 
-import os
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from minidl.bptt import (  # noqa: E402
+from minidl.bptt import (
     decay_per_step,
     input_gradient_norms,
     lstm_forget_gates,
     lstm_init,
     rnn_init,
 )
-from minidl.lstm import lstm_step, lstm_step_backward  # noqa: E402
+from minidl.lstm import lstm_step, lstm_step_backward
 
 
 def _taped_norms(layer, x):

@@ -5,20 +5,17 @@ float64; bad input raises TypeError / ValueError naming it."""
 
 from __future__ import annotations
 
-import os
 import zlib
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from minidl import activations  # noqa: E402
-from minidl._lstm_fast import KERNELS  # noqa: E402
-from minidl.gradcheck import numerical_gradient, relative_error  # noqa: E402
-from minidl.lstm import (  # noqa: E402
+from minidl import activations
+from minidl._lstm_fast import KERNELS
+from minidl.gradcheck import numerical_gradient, relative_error
+from minidl.lstm import (
     ACTIVATIONS,
     LSTMOutput,
     Workspace,

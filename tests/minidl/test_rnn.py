@@ -4,17 +4,13 @@ input raises TypeError / ValueError naming it."""
 
 from __future__ import annotations
 
-import os
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from minidl.gradcheck import numerical_gradient, relative_error  # noqa: E402
-from minidl.rnn import rnn_backward, rnn_forward, rnn_step, rnn_step_backward  # noqa: E402
+from minidl.gradcheck import numerical_gradient, relative_error
+from minidl.rnn import rnn_backward, rnn_forward, rnn_step, rnn_step_backward
 
 SHAPES = [(1, 1, 1, 1), (3, 5, 2, 4), (2, 7, 3, 1)]   # (N, T, D, H)
 
