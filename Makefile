@@ -2,7 +2,12 @@
 #   make book     build the site into _build/html from the committed notebook outputs
 #   make wheel    the book's package as a wheel, _build/wheel/ (the site offers it; README "Downloads")
 #   make pdf      the whole book as one Chinese PDF, _build/pdf/book.pdf (needs XeLaTeX, see README)
-#   make test     the whole suite: lint, library, pairing, nbval (re-execution), strict build, browser
+#   make test     the whole suite: lint, then test-lib, test-book and test-notebooks
+#   make test-lib   the library's tests: tests/minidl, tests/bookkit, tests/plugins (the nbval plugin)
+#   make test-book  the book's tests, tests/book: pairing, independent checks, quotations, strict
+#                   build, PDF, browser
+#   make test-notebooks  nbval re-executes every chapter as a reader runs it (NOTEBOOKS= picks some)
+#   make lint     ruff over lib, tests, benchmarks and the chapters' code; import-linter's contracts
 #   make test-portability  nbval again on emulated other machines (older instruction sets; one core)
 #   make test-fast  the unit tests of minidl only (tests/minidl, without the slow ones): under a minute
 #   make execute  re-execute chapters/*.md into their paired .ipynb (after editing a chapter)
@@ -29,8 +34,8 @@ unexport MPLBACKEND
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 SOURCES   := $(sort $(wildcard chapters/[0-9][0-9]-*.md))
 
-.PHONY: install lock book wheel pdf test test-fast test-lib test-notebooks test-portability execute lab bench lint \
-        clean
+.PHONY: install lock book wheel pdf test test-fast test-lib test-book test-notebooks test-portability execute \
+        lab bench lint clean
 
 install: $(STAMP)
 
@@ -80,10 +85,16 @@ pdf: $(STAMP)
 	mkdir -p _build/pdf && cp _build/latex/book.pdf _build/pdf/book.pdf
 	@echo "Wrote _build/pdf/book.pdf ($$(pdfinfo _build/pdf/book.pdf 2>/dev/null | awk '/^Pages/ {print $$2 " pages"}'))"
 
-# Library (tests/minidl, tests/bookkit) and book tests (tests/book: pairing, independent checks,
-# strict build, and the browser suite when Chromium is present).
+# The library's tests: minidl (tests/minidl), bookkit (tests/bookkit) and the nbval plugin
+# (tests/plugins).
 test-lib: $(STAMP)
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests/minidl tests/bookkit tests/plugins -q
+
+# The book's tests (tests/book): pairing, independent checks of glued values, quotations,
+# typography, the strict build, the PDF (when XeLaTeX is present) and the browser suite (when
+# Chromium is present).
+test-book: $(STAMP)
+	$(PY) -m pytest tests/book -q
 
 # The quick loop while working on minidl: its unit tests, less those marked slow.
 test-fast: $(STAMP)
@@ -96,7 +107,7 @@ test-fast: $(STAMP)
 test-notebooks: $(STAMP)
 	$(PY) tests/plugins/standalone.py $(NOTEBOOKS) -- $(NBVAL_ARGS)
 
-test: lint test-lib test-notebooks
+test: lint test-lib test-book test-notebooks
 
 # The notebooks re-executed by nbval on emulated other machines; any output that differs fails.
 #  1. an older instruction set for every numeric library at once: OpenBLAS's Sandybridge kernels,
@@ -141,10 +152,12 @@ bench: $(STAMP)
 	BENCH_OPENBLAS_ENV="$$(env | grep -E '^OPENBLAS_(CORETYPE|L2_SIZE)=' | sort | paste -sd ' ' -)" \
 	  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PY) benchmarks/run.py $(BENCH_ARGS) $(PIECES)
 
-# ruff, then import-linter's contracts (pyproject.toml): minidl never imports bookkit, Sphinx,
-# jieba or pybtex, and neither package has an import cycle.
+# ruff over the library, the tests, the benchmarks and the chapters' code (ruff reads the code
+# cells of chapters/*.ipynb, equal to their .md sources' by tests/book/test_pairing.py), then
+# import-linter's contracts (pyproject.toml): minidl never imports bookkit, Sphinx, jieba or
+# pybtex, and neither package has an import cycle.
 lint: $(STAMP)
-	$(BIN)/ruff check lib tests benchmarks
+	$(BIN)/ruff check lib tests benchmarks chapters
 	$(BIN)/lint-imports --no-cache
 
 clean:

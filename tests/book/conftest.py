@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bookfiles import build_book
+from tests.book.support.bookfiles import build_book
 
 
 @pytest.fixture(scope="session")

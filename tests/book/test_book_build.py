@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from bookfiles import ROOT, build_book, toc_entries
+from tests.book.support.bookfiles import ROOT, build_book, toc_entries
 
 pytestmark = pytest.mark.slow
 

@@ -27,8 +27,8 @@ import pytest
 from pybtex.database import parse_file
 from pybtex.richtext import Text
 
-from bookfiles import CHAPTERS, ROOT, glue_records, toc_entries
-from independent.ch11 import INDEPENDENT, TEXT, T, X, errata_table, sigmoid
+from tests.book.support.bookfiles import CHAPTERS, ROOT, glue_records, toc_entries
+from tests.book.support.independent.ch11 import INDEPENDENT, TEXT, T, X, errata_table, sigmoid
 
 ERRATA = CHAPTERS / "11-errata.ipynb"
 

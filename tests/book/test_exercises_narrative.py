@@ -15,24 +15,16 @@ import numpy as np
 import pytest
 from pybtex.database import parse_file
 
-from bookfiles import CHAPTERS, ROOT, glue_records
+from tests.book.support.bookfiles import CHAPTERS, ROOT, glue_records
+from tests.book.support.independent.common import gpt, lstm
+from tests.book.support.independent.common import transformer_block as block
 
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def block(d: int) -> int:
-    """Parameters of one Transformer block with d_ff = 4d: attention 4d^2+4d, FFN 8d^2+5d, 2 LN."""
-    return (4 * d * d + 4 * d) + (2 * d * 4 * d + 4 * d + d) + 4 * d
-
-
 def gpt3() -> int:
     """GPT-3 175B: 96 blocks, d = 12288, vocabulary 50257, context 2048, final LN, tied output."""
-    d = 12288
-    return 96 * block(d) + 50257 * d + 2048 * d + 2 * d
-
-
-def lstm(d_in: int, units: int) -> int:
-    return 4 * (d_in * units + units * units + units)
+    return gpt(96, 12288, 50257, 2048)
 
 
 def sci_zh(x: float, digits: int = 3) -> str:

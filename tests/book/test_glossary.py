@@ -18,7 +18,7 @@ from functools import cache
 import jupytext
 import pytest
 
-from bookfiles import CHAPTERS, toc_entries
+from tests.book.support.bookfiles import CHAPTERS, toc_entries
 
 GLOSSARY = CHAPTERS / "appendix-glossary.md"
 ROW = re.compile(r"^\| (?P<zh>[^|]+?) \| (?P<en>[^|]+?) \| [^|]*? \| "

@@ -3,11 +3,11 @@
 nbval proves that re-executing a chapter reproduces its stored outputs; it cannot see a wrong
 formula in a chapter, or the wrong variable glued, once that mistake has been re-executed and
 committed.  These tests can: for each chapter in ``REQUIRED`` (and any other chapter that has a
-module here), ``tests/book/independent/chNN.py`` recomputes every value the chapter glues from
-first principles -- NumPy, sympy, Keras, exact ``fractions`` -- never through the chapter's own
-code path, and the value stored in the executed notebook must equal it.
+module here), ``tests/book/support/independent/chNN.py`` recomputes every value the chapter
+glues from first principles -- NumPy, sympy, Keras, exact ``fractions`` -- never through the
+chapter's own code path, and the value stored in the executed notebook must equal it.
 
-A module ``tests/book/independent/chNN.py`` defines
+A module ``tests/book/support/independent/chNN.py`` defines
 
 - ``NOTEBOOK = "NN-slug"`` (the chapter), and
 - ``expected() -> dict[str, object]``: glued name -> either the independent value (int and str
@@ -20,7 +20,7 @@ Coverage is enforced: a glued name without an entry fails ``test_every_glued_nam
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -28,9 +28,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bookfiles import CHAPTERS, glue_records
+from tests.book.support import independent
+from tests.book.support.bookfiles import CHAPTERS, glue_records
 
-HERE = Path(__file__).parent / "independent"
+HERE = Path(independent.__file__).parent
 # The chapters whose numbers are computed rather than cited: each must have a module.
 REQUIRED: tuple[str, ...] = ("01-background", "02-concepts", "03-algorithms", "04-math",
                               "05-lstm-mnist", "06-applications", "07-tools", "08-trends",
@@ -38,10 +39,7 @@ REQUIRED: tuple[str, ...] = ("01-background", "02-concepts", "03-algorithms", "0
 
 
 def _load(path: Path):
-    spec = importlib.util.spec_from_file_location(f"independent_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module(f"{independent.__name__}.{path.stem}")
 
 
 MODULES = {m.NOTEBOOK: m for m in (_load(p) for p in sorted(HERE.glob("ch*.py")))}
@@ -49,7 +47,7 @@ MODULES = {m.NOTEBOOK: m for m in (_load(p) for p in sorted(HERE.glob("ch*.py"))
 
 def test_every_required_chapter_has_independent_checks():
     missing = [nb for nb in REQUIRED if nb not in MODULES]
-    assert not missing, f"no tests/book/independent module for {missing}"
+    assert not missing, f"no tests/book/support/independent module for {missing}"
 
 
 @pytest.fixture(scope="module", params=sorted(MODULES))
@@ -66,7 +64,7 @@ def test_every_glued_name_is_checked(chapter):
     # tests/book/test_exercises_narrative.py.
     unchecked = sorted(k for k in set(glued) - set(expected) if not k.startswith("ex_"))
     assert not unchecked, (f"{name}: glued values with no independent check: {unchecked} -- add "
-                           f"them to tests/book/independent/")
+                           f"them to tests/book/support/independent/")
     stale = sorted(set(expected) - set(glued))
     assert not stale, f"{name}: checks for names the chapter no longer glues: {stale}"
 

@@ -11,7 +11,7 @@ import pytest
 from sphinx.config import Config
 from sphinx.directives.code import LiteralIncludeReader
 
-from bookfiles import CHAPTERS, chapter_sources
+from tests.book.support.bookfiles import CHAPTERS, chapter_sources
 
 _DIRECTIVE = re.compile(r"```\{literalinclude\} (?P<path>\S+)\n(?P<options>(?::[^\n]*\n)*)```")
 

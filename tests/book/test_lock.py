@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from importlib import metadata
 
-from bookfiles import ROOT
+from tests.book.support.bookfiles import ROOT
 
 # pip, setuptools and wheel manage the environment (pip freeze leaves them out too); minidl is this
 # repository, installed editable.

@@ -7,14 +7,16 @@ publish stale text.  These tests catch that and say how to fix it.
 from __future__ import annotations
 
 import functools
-import importlib.util
+import importlib
 import re
+from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
 
-from bookfiles import (
+from tests.book.support import independent
+from tests.book.support.bookfiles import (
     CHAPTERS,
     ROOT,
     chapter_notebooks,
@@ -209,8 +211,8 @@ def test_nbval_markers_are_cell_tags_not_comments(md):
 # NBVAL_IGNORE_OUTPUT comment), so such a cell must assert what the prose claims (plumbing
 # cells tagged remove-cell excepted), and must not be
 # where a deterministic value comes from: a value it glues may only have a bound check in
-# tests/book/independent/ (a function), never an exact expected value.  Known exceptions, until
-# their owners split the cells (shrink-only):
+# tests/book/support/independent/ (a function), never an exact expected value.  Known exceptions,
+# until their owners split the cells (shrink-only):
 DETERMINISTIC_IN_IGNORED_CELLS = {
     # branch mnist: a setting (200 steps) and two results glued in output-ignored cells
     "05-lstm-mnist": {"ch5_article_nan_share", "ch5_growth_steps", "ch5_numpy_same_class"},
@@ -227,14 +229,11 @@ def _ignored_cells(nb_path):
 
 @functools.cache
 def _independent_expected(stem):
-    """expected() of the chapter's tests/book/independent module, or None."""
-    for path in (ROOT / "tests" / "book" / "independent").glob("ch*.py"):
+    """expected() of the chapter's tests/book/support/independent module, or None."""
+    for path in Path(independent.__file__).parent.glob("ch*.py"):
         if f'NOTEBOOK = "{stem}"' not in path.read_text(encoding="utf-8"):
             continue
-        spec = importlib.util.spec_from_file_location(f"pairing_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module.expected()
+        return importlib.import_module(f"{independent.__name__}.{path.stem}").expected()
     return None
 
 

@@ -26,7 +26,14 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from bookfiles import CHAPTERS, GLUE_MIME, ROOT, figure_records, glue_records, toc_entries
+from tests.book.support.bookfiles import (
+    CHAPTERS,
+    GLUE_MIME,
+    ROOT,
+    figure_records,
+    glue_records,
+    toc_entries,
+)
 
 pytestmark = pytest.mark.slow
 

@@ -27,9 +27,9 @@ import re
 import nbformat
 import pytest
 
-import article_text as A
-from bookfiles import CHAPTERS, ROOT
-from independent.ch11 import errata_table
+from tests.book.support import article_text as A
+from tests.book.support.bookfiles import CHAPTERS, ROOT
+from tests.book.support.independent.ch11 import errata_table
 
 ERRATA = CHAPTERS / "11-errata.ipynb"
 QUOTE_COLUMN = 2          # errata_table(): [编号, 原文位置, 原文写道, ...]

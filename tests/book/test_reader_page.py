@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from machinery_words import VERIFICATION_CLASS, machinery_found
 
-from bookfiles import toc_entries
+from tests.book.support.bookfiles import toc_entries
+from tests.book.support.machinery_words import VERIFICATION_CLASS, machinery_found
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ import json
 import pytest
 from pybtex.database import parse_file
 
-from bookfiles import ROOT
+from tests.book.support.bookfiles import ROOT
 
 VENUE_FIELDS = ("journal", "booktitle", "publisher", "howpublished", "organization",
                 "institution", "school")

@@ -6,7 +6,7 @@ training setting -- a name ending in one of ``SETTING_SUFFIXES`` -- must take it
 trained: a settings dict read back by ``minidl.settings.keras_settings`` or a minidl history's
 ``params`` (``settings[...]``, ``.params[...]``), the optimizer, a layer's config, a callback's
 attribute, the shape of the weights a computation ran with.  The independent checks
-(tests/book/independent) then compare each such value with the argument written in the
+(tests/book/support/independent) then compare each such value with the argument written in the
 chapter's code.
 """
 
@@ -15,10 +15,10 @@ from __future__ import annotations
 import ast
 import re
 
-import jupytext
 import pytest
 
-from bookfiles import chapter_sources
+from tests.book.support.bookfiles import chapter_sources
+from tests.book.support.chapter_code import code_trees
 
 SETTING_SUFFIXES = ("_lr", "_learning_rate", "_epochs", "_batch", "_batch_size", "_units",
                     "_hidden", "_patience", "_seed")
@@ -30,12 +30,8 @@ FROM_OBJECT = re.compile(r"settings\[|\.params\[|\.optimizer\b|get_config\(|\.pa
 def setting_glues(source) -> list[tuple[str, str]]:
     """(glued name, value expression) of every glue call of a setting in a chapter's code."""
     found = []
-    for cell in jupytext.read(source).cells:
-        if cell.cell_type != "code":
-            continue
-        code = "\n".join(line for line in cell.source.splitlines()
-                         if not line.startswith(("%", "!")))
-        for node in ast.walk(ast.parse(code)):
+    for tree in code_trees(source):
+        for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "glue"
                     and len(node.args) >= 2 and isinstance(node.args[0], ast.Constant)
                     and str(node.args[0].value).endswith(SETTING_SUFFIXES)):

@@ -33,9 +33,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-import bookfiles
-from bookfiles import ROOT, toc_entries
 from bookkit.sphinxext.cjk import CJK
+from tests.book.support import bookfiles
+from tests.book.support.bookfiles import ROOT, toc_entries
 
 pytestmark = pytest.mark.slow
 

@@ -7,10 +7,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from bookkit.diagrams import (  # noqa: E402
+from bookkit.diagrams import (
     GraphNode,
     computational_graph,
     lstm_cell_diagram,

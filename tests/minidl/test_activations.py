@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import hypothesis.extra.numpy as hnp
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-import hypothesis.extra.numpy as hnp  # noqa: E402
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from minidl import activations as A  # noqa: E402
-from minidl.gradcheck import numerical_gradient  # noqa: E402
+from minidl import activations as A
+from minidl.gradcheck import numerical_gradient
 
 SETTINGS = settings(max_examples=30, deadline=None)
 shapes = hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=4)

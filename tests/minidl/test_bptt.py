@@ -5,23 +5,20 @@ lstm_step_backward computes it; bad input raises TypeError / ValueError."""
 
 from __future__ import annotations
 
-import os
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from minidl.bptt import (  # noqa: E402
+from minidl.bptt import (
     decay_per_step,
     input_gradient_norms,
     lstm_forget_gates,
     lstm_init,
     rnn_init,
 )
-from minidl.lstm import lstm_step, lstm_step_backward  # noqa: E402
+from minidl.lstm import lstm_step, lstm_step_backward
+from tests.minidl.keras_layers import with_weights
 
 
 def _taped_norms(layer, x):
@@ -32,31 +29,23 @@ def _taped_norms(layer, x):
     return np.sqrt(np.sum(g ** 2, axis=(0, 2)))
 
 
-@pytest.mark.parametrize("gain", [0.5, 1.0, 1.5])
-def test_rnn_input_gradient_norms_match_gradient_tape_on_simple_rnn(gain):
-    rng = np.random.default_rng(1)
-    N, T, D, H = 3, 40, 4, 6
+# kind -> (its initialiser, the Keras layer, seed, units H, the initialiser's knob)
+KINDS = {"rnn": (rnn_init, keras.layers.SimpleRNN, 1, 6, "recurrent_gain"),
+         "lstm": (lstm_init, keras.layers.LSTM, 2, 5, "forget_bias")}
+
+
+@pytest.mark.parametrize("kind, knob_value", [("rnn", 0.5), ("rnn", 1.0), ("rnn", 1.5),
+                                              ("lstm", 0.0), ("lstm", 1.0), ("lstm", 3.0)])
+def test_input_gradient_norms_match_gradient_tape_on_kerass_own_layer(kind, knob_value):
+    init, keras_layer, seed, H, knob = KINDS[kind]
+    rng = np.random.default_rng(seed)
+    N, T, D = 3, 40, 4
     x = rng.random((N, T, D))
-    weights = rnn_init(D, H, rng, recurrent_gain=gain)
-    layer = keras.layers.SimpleRNN(H, dtype="float64")
-    layer.build((None, T, D))
-    layer.set_weights(list(weights))
-    ours = input_gradient_norms("rnn", x, weights)
+    weights = init(D, H, rng, **{knob: knob_value})
+    layer = with_weights(keras_layer(H, dtype="float64"), T, D, weights)
+    ours = input_gradient_norms(kind, x, weights)
     assert ours.shape == (T,)
     np.testing.assert_allclose(ours, _taped_norms(layer, x), rtol=1e-9)
-
-
-@pytest.mark.parametrize("forget_bias", [0.0, 1.0, 3.0])
-def test_lstm_input_gradient_norms_match_gradient_tape_on_lstm(forget_bias):
-    rng = np.random.default_rng(2)
-    N, T, D, H = 3, 40, 4, 5
-    x = rng.random((N, T, D))
-    weights = lstm_init(D, H, rng, forget_bias=forget_bias)
-    layer = keras.layers.LSTM(H, dtype="float64")
-    layer.build((None, T, D))
-    layer.set_weights(list(weights))
-    np.testing.assert_allclose(input_gradient_norms("lstm", x, weights), _taped_norms(layer, x),
-                               rtol=1e-9)
 
 
 def test_inits_are_kerass_defaults_with_the_given_gain_and_forget_bias():

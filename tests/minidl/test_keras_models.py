@@ -5,21 +5,18 @@ MirroredStrategy on two logical CPUs, and the whole chapter-5 code path on a sli
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import keras
+import numpy as np
+import pytest
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from minidl.data import load_digit_sequences  # noqa: E402
-from minidl.keras_models import article_model, lstm_classifier, numpy_predict  # noqa: E402
-from minidl.params import dense_params, lstm_params  # noqa: E402
-from minidl.seeding import set_seed  # noqa: E402
+from minidl.data import load_digit_sequences
+from minidl.keras_models import article_model, lstm_classifier, numpy_predict
+from minidl.params import dense_params, lstm_params
+from minidl.seeding import set_seed
 
 
 def _lstms(model):

@@ -3,19 +3,15 @@ differences and tf.GradientTape, and shape errors name both shapes."""
 
 from __future__ import annotations
 
-import os
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from minidl.gradcheck import numerical_gradient, relative_error  # noqa: E402
-from minidl.layers import dense_backward, dense_forward  # noqa: E402
+from minidl.gradcheck import numerical_gradient, relative_error
+from minidl.layers import dense_backward, dense_forward
 
 SETTINGS = settings(max_examples=30, deadline=None)
 dims = st.integers(1, 5)

@@ -3,20 +3,17 @@ tf.GradientTape and finite differences, logits of ±1e4 stay finite, bad input i
 
 from __future__ import annotations
 
-import os
 import warnings
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from minidl import losses as L  # noqa: E402
-from minidl.gradcheck import numerical_gradient, relative_error  # noqa: E402
+from minidl import losses as L
+from minidl.gradcheck import numerical_gradient, relative_error
 
 SETTINGS = settings(max_examples=30, deadline=None)
 TOL = {np.float32: 1e-6, np.float64: 1e-12}

@@ -5,20 +5,17 @@ float64; bad input raises TypeError / ValueError naming it."""
 
 from __future__ import annotations
 
-import os
 import zlib
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from minidl import activations  # noqa: E402
-from minidl._lstm_fast import KERNELS  # noqa: E402
-from minidl.gradcheck import numerical_gradient, relative_error  # noqa: E402
-from minidl.lstm import (  # noqa: E402
+from minidl import activations
+from minidl._lstm_fast import KERNELS
+from minidl.gradcheck import numerical_gradient, relative_error
+from minidl.lstm import (
     ACTIVATIONS,
     LSTMOutput,
     Workspace,
@@ -29,6 +26,7 @@ from minidl.lstm import (  # noqa: E402
     lstm_forward_reference,
     lstm_step,
 )
+from tests.minidl.keras_layers import with_random_weights, with_weights
 
 # (N, T, D, H): batch 1, one step, one unit, and ordinary sizes.
 SHAPES = [(1, 1, 1, 1), (1, 5, 3, 1), (3, 1, 2, 4), (4, 6, 3, 5), (2, 9, 1, 3)]
@@ -41,11 +39,8 @@ def _seed(*parts) -> int:
 
 def _keras_lstm(rng, T, D, H, activation, dtype, **kw):
     """A built keras.layers.LSTM with random weights (non-zero bias), and those weights."""
-    layer = keras.layers.LSTM(H, activation=activation, dtype=dtype, **kw)
-    layer.build((None, T, D))
-    weights = [(0.6 * rng.normal(size=w.shape)).astype(dtype) for w in layer.get_weights()]
-    layer.set_weights(weights)
-    return layer, weights
+    return with_random_weights(keras.layers.LSTM(H, activation=activation, dtype=dtype, **kw),
+                               rng, T, D)
 
 
 @pytest.mark.parametrize("dtype, tol", [("float32", 1e-6), ("float64", 1e-12)])
@@ -95,10 +90,8 @@ def test_lstm_backward_reference_matches_gradient_tape_float64(shape, activation
     rng = np.random.default_rng(_seed(shape, activation))
     N, T, D, H = shape
     x, w, h0, c0, (g_seq, g_h, g_c) = _random_problem(rng, N, T, D, H)
-    layer = keras.layers.LSTM(H, activation=activation, dtype="float64",
-                              return_sequences=True, return_state=True)
-    layer.build((None, T, D))
-    layer.set_weights(w)
+    layer = with_weights(keras.layers.LSTM(H, activation=activation, dtype="float64",
+                                           return_sequences=True, return_state=True), T, D, w)
     xv, h0v, c0v = tf.Variable(x), tf.Variable(h0), tf.Variable(c0)
     with tf.GradientTape() as tape:
         seq, h, c = layer(xv, initial_state=[h0v, c0v])

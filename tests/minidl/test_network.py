@@ -3,22 +3,18 @@ differences, fit equals keras.Model.fit, and bad shapes are named."""
 
 from __future__ import annotations
 
-import os
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from minidl import activations as A  # noqa: E402
-from minidl import losses as L  # noqa: E402
-from minidl.gradcheck import numerical_gradient_wrt, relative_error  # noqa: E402
-from minidl.network import MLP  # noqa: E402
-from minidl.optim import SGD, Adam  # noqa: E402
+from minidl import activations as A
+from minidl import losses as L
+from minidl.gradcheck import numerical_gradient_wrt, relative_error
+from minidl.network import MLP
+from minidl.optim import SGD, Adam
 
 KERAS_LOSS = {
     "mean_squared_error": keras.losses.MeanSquaredError,

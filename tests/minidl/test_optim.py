@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
+import keras
+import numpy as np
+import pytest
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from minidl.optim import SGD, Adam, get  # noqa: E402
+from minidl.optim import SGD, Adam, get
 
 N_STEPS = 6
 # Hyperparameters exact in float32: for float64 weights Keras rounds learning_rate, momentum and

@@ -7,8 +7,6 @@ and GPT-3 configurations are recomputed and compared with the papers' figures.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -16,7 +14,6 @@ from hypothesis import strategies as st
 
 from minidl import params as P
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 keras = pytest.importorskip("keras")
 layers = keras.layers
 

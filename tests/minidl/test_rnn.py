@@ -4,27 +4,21 @@ input raises TypeError / ValueError naming it."""
 
 from __future__ import annotations
 
-import os
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from minidl.gradcheck import numerical_gradient, relative_error  # noqa: E402
-from minidl.rnn import rnn_backward, rnn_forward, rnn_step, rnn_step_backward  # noqa: E402
+from minidl.gradcheck import numerical_gradient, relative_error
+from minidl.rnn import rnn_backward, rnn_forward, rnn_step, rnn_step_backward
+from tests.minidl.keras_layers import with_random_weights
 
 SHAPES = [(1, 1, 1, 1), (3, 5, 2, 4), (2, 7, 3, 1)]   # (N, T, D, H)
 
 
 def _keras_rnn(rng, T, D, H, activation, dtype):
     layer = keras.layers.SimpleRNN(H, activation=activation, dtype=dtype, return_sequences=True)
-    layer.build((None, T, D))
-    weights = [(0.6 * rng.normal(size=w.shape)).astype(dtype) for w in layer.get_weights()]
-    layer.set_weights(weights)
-    return layer, weights
+    return with_random_weights(layer, rng, T, D)
 
 
 @pytest.mark.parametrize("dtype, tol", [("float32", 1e-6), ("float64", 1e-12)])

@@ -31,7 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGINS = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "lib"))  # this checkout's bookkit.wheel (this process only)
+# This checkout's bookkit.wheel, even where .venv's editable install points at another checkout
+# (a git worktree): this script's own process only, never the notebooks'.
+sys.path.insert(0, str(ROOT / "lib"))  # noqa: TID251
 
 from bookkit.wheel import build as build_wheel  # noqa: E402
 

@@ -6,8 +6,8 @@ import re
 
 import nbformat
 
-from bookfiles import CHAPTERS
-from independent.common import LARGE_LOW, bert, dense, gpt, lstm, transformer_block, zh_count
+from ..bookfiles import CHAPTERS
+from .common import LARGE_LOW, bert, dense, gpt, lstm, transformer_block, zh_count
 
 NOTEBOOK = "02-concepts"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from independent.common import LARGE_LOW, dense, gpt, lstm, zh_count
+from .common import LARGE_LOW, dense, gpt, lstm, zh_count
 
 NOTEBOOK = "09-faq"
 

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from bookfiles import ROOT
-
-sys.path.insert(0, str(ROOT / "tests" / "plugins"))
-
-import nbval_plugin  # noqa: E402
+from tests.plugins import nbval_plugin
 
 GLUE = "application/papermill.record/text/plain"
 

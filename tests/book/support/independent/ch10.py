@@ -6,7 +6,7 @@ import re
 
 import nbformat
 
-from bookfiles import CHAPTERS, ROOT
+from ..bookfiles import CHAPTERS, ROOT
 
 NOTEBOOK = "10-references"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from bookfiles import ROOT
+from .bookfiles import ROOT
 
 PATH = ROOT / "article" / "article.txt"
 SHA256 = "badd3079906b93b44415c6f544a2a24ad669073754c79ec185375dd7a3377620"

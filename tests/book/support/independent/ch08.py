@@ -3,7 +3,7 @@ accuracies (they depend on the trained weights) against the prose's claims and e
 
 from __future__ import annotations
 
-from independent.common import gpt, is_fraction_of, zh_count
+from .common import gpt, is_fraction_of, zh_count
 
 NOTEBOOK = "08-trends"
 

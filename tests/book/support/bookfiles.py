@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CHAPTERS = ROOT / "chapters"
 GLUE_MIME = "application/papermill.record/text/plain"
 

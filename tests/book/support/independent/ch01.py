@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from independent.common import LARGE_LOW, bert, efficientnet_b0, gpt, resnet50, zh_count
+from .common import LARGE_LOW, bert, efficientnet_b0, gpt, resnet50, zh_count
 
 NOTEBOOK = "01-background"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from importlib.metadata import metadata
 
-from bookfiles import ROOT
-from independent.ch11 import python_requirement
+from ..bookfiles import ROOT
+from .ch11 import python_requirement
 
 NOTEBOOK = "07-tools"
 

@@ -174,22 +174,14 @@ def call_argument(notebook: str, function: str, keyword: str):
     setting a chapter glues from its model, history or callback must be the one its code passed.
     """
     import ast
-    from pathlib import Path
 
-    import jupytext
+    from ..bookfiles import CHAPTERS
+    from ..chapter_code import called_name, code_trees
 
-    source = Path(__file__).resolve().parents[3] / "chapters" / f"{notebook}.md"
-    nb = jupytext.read(source)
     found = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        code = "\n".join(line for line in cell.source.splitlines()
-                         if not line.startswith(("%", "!")))
-        for node in ast.walk(ast.parse(code)):
-            name = getattr(node.func, "id", getattr(node.func, "attr", None)) if isinstance(
-                node, ast.Call) else None
-            if name == function:
+    for tree in code_trees(CHAPTERS / f"{notebook}.md"):
+        for node in ast.walk(tree):
+            if called_name(node) == function:
                 found += [ast.literal_eval(k.value) for k in node.keywords if k.arg == keyword]
     assert len(found) == 1, f"{notebook}: {function}(..., {keyword}=...) found {len(found)} times"
     return found[0]

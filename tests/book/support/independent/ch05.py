@@ -15,13 +15,13 @@ import math
 import struct
 from fractions import Fraction
 from importlib.metadata import metadata
-from pathlib import Path
 
 import numpy as np
 import sympy as sp
 
+from ..bookfiles import ROOT
+
 NOTEBOOK = "05-lstm-mnist"
-ROOT = Path(__file__).resolve().parents[3]
 MNIST = ROOT / "data" / "mnist"
 BATCH = 32                      # the article's batch size
 VALIDATION = 6000               # minidl.data.load_digit_sequences' default validation_size

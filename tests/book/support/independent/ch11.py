@@ -17,8 +17,8 @@ from importlib.metadata import metadata, version
 import nbformat
 import numpy as np
 
-import article_text as A
-from bookfiles import CHAPTERS, ROOT
+from .. import article_text as A
+from ..bookfiles import CHAPTERS, ROOT
 
 NOTEBOOK = "11-errata"
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from independent.common import (
+from .common import (
     call_argument,
     dense,
     densenet121_backbone,

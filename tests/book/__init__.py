@@ -1,0 +1,1 @@
+"""Book-level tests: pairing, independent checks of glued values, build, site, PDF."""

@@ -1,0 +1,1 @@
+"""Tests of ``bookkit``, the book's machinery."""

@@ -1,0 +1,1 @@
+"""Tests of ``minidl``, one module per library module."""
