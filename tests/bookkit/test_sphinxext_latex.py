@@ -239,3 +239,24 @@ def test_table_sizes_are_checked():
         column_widths([["a"]], ())
     with pytest.raises(ValueError, match="positive"):
         column_widths([["a"]], (("", 0),))
+
+
+def test_the_books_tables_are_fitted_to_the_configured_page():
+    """With the margins or paper changed in ``_config.yml``, tables follow (they were fitted to a
+    line typed for A4 and 2.2 cm margins, whatever the configuration said)."""
+    from docutils import frontend
+    from docutils.parsers import rst
+    from docutils.utils import new_document
+
+    def fitted(elements: dict[str, str]) -> list[str]:
+        doc = new_document("test", frontend.get_default_settings(rst.Parser))
+        doc.settings.env = SimpleNamespace(config=SimpleNamespace(
+            latex_elements={**LATEX_ELEMENTS, **elements}, latex_theme_options={}))
+        section = nodes.section()
+        section += _table([[f"h{j}" for j in range(5)], ["x" * 15] * 5])
+        doc += section
+        bookkit_latex.BookLatexStructure(doc)._fit_tables()
+        return [n.astext() for n in section.findall(nodes.raw)]
+
+    assert fitted({}) == []
+    assert fitted({"papersize": "a5paper"}) == ["\\begingroup\\footnotesize\n", "\\endgroup\n"]
