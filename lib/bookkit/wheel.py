@@ -4,7 +4,7 @@
 --no-build-isolation --no-index``: offline, with the setuptools already installed), so a
 ``build/`` or ``*.egg-info`` left by an earlier build cannot slip stale files into it.  Used by
 ``make wheel`` (the site offers the result in every chapter's download menu,
-:mod:`bookkit.sphinxext.wheellink`) and by ``make test-notebooks`` (``tests/plugins/standalone.py``
+:mod:`bookkit.sphinxext.downloads`) and by ``make test-notebooks`` (``tests/plugins/standalone.py``
 runs every chapter against it).  ``python -m bookkit.wheel OUT_DIR [ROOT]`` builds into ``OUT_DIR``.
 """
 

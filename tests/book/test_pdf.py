@@ -454,4 +454,4 @@ def test_nothing_runs_off_the_bottom_of_the_page(built_pdf):
                        r"active", built_pdf.log, re.M)
     assert not found, (f"{len(found)} pages whose body runs past the bottom margin by "
                        f"{', '.join(found)} pt (a table too long for a page: it must be a "
-                       "longtable, bookkit.sphinxext.latex.LONG_TABLE_ROWS)")
+                       "longtable, bookkit.sphinxext.latex_tables.LONG_TABLE_ROWS)")

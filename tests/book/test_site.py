@@ -168,7 +168,7 @@ def test_chapter_offers_its_notebook_and_markdown_source(built_site, entry):
 
 
 def test_long_outputs_are_collapsed(built_site):
-    limit = CONFIG["sphinx"]["config"]["minidl_collapse_output_lines"]
+    limit = CONFIG["sphinx"]["config"]["bookkit_collapse_output_lines"]
     long_outputs = 0
     for entry in CHAPTER_ENTRIES:
         for output in _soup(built_site / f"{entry}.html").select("div.cell_output"):
@@ -242,7 +242,7 @@ def test_search_data_hold_the_domain_terms(built_site):
             assert chapter in _docs_with_term(index, query), \
                 f"the search index does not list {chapter} under {query!r}"
     search_page = (built_site / "search.html").read_text(encoding="utf-8")
-    assert "MINIDL_TERM_COUNTS" in search_page, "the search page lacks the term counts"
+    assert "BOOKKIT_TERM_COUNTS" in search_page, "the search page lacks the term counts"
 
 
 # --- the browser ----------------------------------------------------------------------------------
@@ -364,7 +364,7 @@ _PAGE_REPORT = """async () => {
   const inputs = article.querySelectorAll("div.cell_input div.highlight").length;
   const copyInputs = article.querySelectorAll("div.cell_input button.copybtn").length;
   const copyOutputs = article.querySelectorAll("div.cell_output button.copybtn").length;
-  const openLong = [...article.querySelectorAll(".minidl-long-output details")]
+  const openLong = [...article.querySelectorAll(".bookkit-long-output details")]
                      .filter((d) => d.open).length;
   const links = [...document.querySelectorAll("a[href]")].map((a) => a.href);
   // What runs past the content column (code blocks may scroll; tables and math may not).

@@ -6,17 +6,20 @@ module supplies what Sphinx's defaults lack for a Chinese book:
 
 * ``latex_elements`` defaults (a value set in ``_config.yml`` wins): A4, one-sided, Noto CJK fonts
   for serif, sans and mono (Latin and Chinese alike, so a Chinese character in code is exactly two
-  Latin columns wide), long code lines force-wrapped, no fncychap ("CHAPTER"), no index;
+  Latin columns wide), long code lines force-wrapped, no fncychap ("CHAPTER"), no index.  The
+  line length that tables are fitted to is derived from the paper, margins and point size as
+  finally configured (:mod:`bookkit.sphinxext.latex_geometry`); an override it cannot read stops
+  the build at ``config-inited`` with a ``ConfigError``;
 * ``bookzh.sty`` (copied next to the ``.tex``): Chinese captions (目录, 第 N 章, 附录 A, 参考文献),
   chapter heads and running heads, and a glyph fallback to DejaVu for the few symbols Noto CJK
   lacks;
 * :class:`BookLatexStructure`, a post-transform on the assembled single-document tree: the root
   page becomes the unnumbered 前言, ``\\appendix`` goes before the first page of the toctree
   captioned ``bookkit_latex_appendix_caption`` (default 附录), code hidden behind a toggle on the
-  site is left out, tables get column widths that fit the page, displayed math from outputs is
-  shrunk to the line, math in headings gets a plain-text PDF bookmark, and every non-ASCII
-  character of the book is listed in ``bookzhchars.tex`` so that ``bookzh.sty`` can check the
-  fonts for it.
+  site is left out, tables get column widths that fit the line
+  (:mod:`bookkit.sphinxext.latex_tables`), displayed math from outputs is shrunk to the line,
+  math in headings gets a plain-text PDF bookmark, and every non-ASCII character of the book is
+  listed in ``bookzhchars.tex`` so that ``bookzh.sty`` can check the fonts for it.
 """
 
 from __future__ import annotations
@@ -31,11 +34,15 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import ConfigError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-__all__ = ["BookLatexStructure", "LATEX_ELEMENTS", "column_alignments", "column_widths",
-           "drop_hidden_inputs",
-           "fallback_candidates", "fit_table_columns", "math_to_text", "setup_latex"]
+from bookkit.sphinxext.config import add_config_value
+from bookkit.sphinxext.latex_geometry import page_geometry, table_sizes
+from bookkit.sphinxext.latex_tables import fit_table_columns
+
+__all__ = ["BookLatexStructure", "LATEX_ELEMENTS", "drop_hidden_inputs", "fallback_candidates",
+           "math_to_text", "setup_latex"]
 
 STYLE = Path(__file__).with_name("bookzh.sty")
 CHARS_FILE = "bookzhchars.tex"
@@ -72,9 +79,17 @@ LATEX_ELEMENTS: dict[str, str] = {
 
 
 def _latex_defaults(app: Sphinx, config: Config) -> None:
+    """Merge :data:`LATEX_ELEMENTS` under ``_config.yml``'s ``latex_elements``, and refuse a page
+    whose line length :mod:`bookkit.sphinxext.latex_geometry` cannot derive (tables are fitted
+    to it)."""
     elements = dict(LATEX_ELEMENTS)
     elements.update(config.latex_elements or {})
     config.latex_elements = elements
+    try:
+        page_geometry(elements, config.latex_theme_options)
+    except ValueError as err:
+        raise ConfigError(f"bookkit.sphinxext.latex cannot fit tables to this page: {err}") \
+            from None
 
 
 def _copy_style(app: Sphinx) -> None:
@@ -127,20 +142,36 @@ class BookLatexStructure(SphinxPostTransform):
         self._preface()
         self._appendix(root)
         drop_hidden_inputs(self.document)
+        self._fit_tables()
+        self._fit_output_math()
+        self._bookmark_heading_math()
+        chars = fallback_candidates(self.document.astext())
+        Path(self.app.outdir, CHARS_FILE).write_text(chars_file_text(chars), encoding="utf-8")
+
+    def _fit_tables(self) -> None:
+        """Every table gets column widths that fit the configured page (:mod:`.latex_tables`)."""
+        geometry = page_geometry(self.config.latex_elements, self.config.latex_theme_options)
+        sizes = table_sizes(geometry)
         for table in list(self.document.findall(nodes.table)):
-            fit_table_columns(table)
+            fit_table_columns(table, sizes)
+
+    def _fit_output_math(self) -> None:
+        """Displayed math printed by a cell (an unlabelled ``math_block`` in its output) is set as
+        one ``aligned`` block, shrunk to the line if wider (``\\bookzhfitmath``, bookzh.sty)."""
         for block in list(self.document.findall(nodes.math_block)):
             if _in_cell_output(block) and not block.get("nowrap") and not block.get("label"):
                 block.replace_self(nodes.raw(
                     "", "\n\\begin{center}\\bookzhfitmath{\\begin{aligned}"
                     f"{block.astext()}\\end{{aligned}}}}\\end{{center}}\n", format="latex"))
+
+    def _bookmark_heading_math(self) -> None:
+        """Math in a heading is typeset as math, with a plain-text PDF bookmark
+        (:func:`math_to_text`): a bookmark cannot show TeX."""
         for math in list(self.document.findall(nodes.math)):
             if isinstance(math.parent, nodes.title):
                 math.replace_self(nodes.raw(
                     "", f"\\texorpdfstring{{\\protect\\({math.astext()}\\protect\\)}}"
                     f"{{{_tex_escape(math_to_text(math.astext()))}}}", format="latex"))
-        chars = fallback_candidates(self.document.astext())
-        Path(self.app.outdir, CHARS_FILE).write_text(chars_file_text(chars), encoding="utf-8")
 
     def _preface(self) -> None:
         """The root page: its title is the book's (dropped by Sphinx); make it 前言, unnumbered.
@@ -176,144 +207,6 @@ class BookLatexStructure(SphinxPostTransform):
                 start.parent.insert(start.parent.index(start),
                                     nodes.raw("", "\\appendix\n", format="latex"))
                 return
-
-
-def _display_width(text: str) -> int:
-    """Width of ``text`` in Latin columns: a CJK character counts two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-#: Text width in Latin columns (half a Chinese character): A4, 2.2 cm margins, 10 pt.
-LINE_COLUMNS = 94
-#: What each table column loses to its padding (2 \\tabcolsep), in Latin columns.
-COLUMN_PADDING = 3
-#: A table with more rows than this is set as a longtable, which breaks across pages (Sphinx's
-#: own limit is 30 rows; the errata's section 4, 22 rows of formulas, ran off the page).
-LONG_TABLE_ROWS = 6
-#: Font sizes a table may shrink to, with how many Latin columns then fit a line.
-TABLE_SIZES = (("", LINE_COLUMNS), ("\\small", 104), ("\\footnotesize", 117))
-# A word LaTeX cannot break: a run of anything but spaces, the punctuation prose breaks after,
-# and Chinese characters (breakable anywhere).
-_WORD = re.compile(r"[^\s/.,;:!?()\[\]{}=&\-\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
-
-
-def column_widths(rows: list[list[str]]) -> tuple[list[int], str]:
-    """Column widths (in Latin columns) and a font size for a table with cells ``rows``.
-
-    ``rows`` holds the cells' texts, row-major, the header first.  Sphinx typesets a table of
-    more than 30 rows as a ``longtable`` of ``l`` columns, which never wrap (the errata table ran
-    off the page), and tabulary squeezes a column of unbreakable words (a bibliography key) below
-    their width.  Here each column needs at least its header's width (up to 8) and its longest
-    unbreakable non-Chinese word, and wants its mean text width (up to 40), or its longest cell
-    when no cell is longer than 16; the line is shared accordingly.  When the needs alone
-    overflow the line, the table gets a smaller font (the second value: "", "\\small" or
-    "\\footnotesize").
-    """
-    if not rows:
-        return [], ""
-    ncols = max(len(r) for r in rows)
-    need, want = [], []
-    for j in range(ncols):
-        cells = [r[j] for r in rows if j < len(r)]
-        head = min(_display_width(cells[0]), 8) if cells else 0
-        mean = sum(_display_width(c) for c in cells[1:]) / max(len(cells) - 1, 1)
-        word = max((_display_width(w) for c in cells for w in _WORD.findall(c)), default=0)
-        longest = max((_display_width(c) for c in cells[1:]), default=0)
-        need.append(max(4, head, word) + COLUMN_PADDING)
-        # a column of short cells (判定: "错误（审计之外）") keeps each on one line
-        want.append(max(need[-1], (longest if longest <= 16 else min(mean, 40)) + COLUMN_PADDING))
-    size, line = next(((size, line) for size, line in TABLE_SIZES if sum(need) <= line),
-                      TABLE_SIZES[-1])
-    if sum(want) <= line:
-        return [round(w) for w in want], size
-    spare = line - sum(need)
-    extra = sum(w - n for w, n in zip(want, need, strict=True))
-    return [round(n + (spare * (w - n) / extra if extra and spare > 0 else 0))
-            for w, n in zip(want, need, strict=True)], size
-
-
-def _cell_text(entry: nodes.Element) -> str:
-    """A cell's text; inline code (which breaks only at spaces) with its punctuation protected.
-
-    :func:`column_widths` splits words at punctuation, where LaTeX can break prose; inline code
-    (``\\sphinxupquote``) breaks only after ``. , ; ? ! / ( =`` (bookzh.sty adds the last two),
-    so its other characters are measured as letters (``x``).
-    """
-    parts = []
-    for node in entry.findall(nodes.Text):
-        text = str(node)
-        if isinstance(node.parent, nodes.literal):
-            text = re.sub(r"[^\s.,;?!/(=]", "x", text)
-        parts.append(text)
-    return "".join(parts)
-
-
-def _merge_heading_rows(tgroup: nodes.tgroup) -> None:
-    """A body row with text in its first cell only (a group heading) spans the whole row."""
-    ncols = int(tgroup.get("cols", 0))
-    if ncols < 3:
-        return
-    for tbody in tgroup.findall(nodes.tbody):
-        for row in tbody.children:
-            entries = [e for e in row.children if isinstance(e, nodes.entry)]
-            if (len(entries) == ncols and entries[0].astext().strip()
-                    and not any(e.astext().strip() for e in entries[1:])
-                    and not any(e.get("morecols") or e.get("morerows") for e in entries)):
-                for entry in entries[1:]:
-                    row.remove(entry)
-                entries[0]["morecols"] = ncols - 1
-
-
-def column_alignments(tgroup: nodes.tgroup, ncols: int) -> list[str]:
-    """Each column's alignment, ``left``, ``right`` or ``center``, from its body cells' classes.
-
-    MyST gives the cells of a Markdown table column written ``---:`` the class ``text-right``
-    (``:---:``: ``text-center``); the site aligns them with CSS.  A column is right (centre)
-    aligned when every body cell of it is; otherwise left.
-    """
-    found: list[set[str]] = [set() for _ in range(ncols)]
-    for tbody in tgroup.findall(nodes.tbody):
-        for row in tbody.children:
-            entries = [e for e in row.children if isinstance(e, nodes.entry)]
-            if len(entries) != ncols:
-                continue
-            for j, entry in enumerate(entries):
-                classes = set(entry.get("classes", []))
-                found[j].add("right" if "text-right" in classes else
-                             "center" if "text-center" in classes else "left")
-    return [kinds.pop() if len(kinds) == 1 else "left" for kinds in found]
-
-
-def fit_table_columns(table: nodes.table) -> None:
-    """Give ``table`` ragged-right columns of the widths :func:`column_widths` finds.
-
-    Unless it already has a column spec (``tabularcolumns``) or given widths.  Group-heading
-    rows (text in the first cell only) are merged across the row first.
-    """
-    previous = table.previous_sibling() if table.parent is not None else None
-    if "colwidths-given" in table["classes"] or isinstance(previous, addnodes.tabular_col_spec):
-        return
-    tgroups = list(table.findall(nodes.tgroup))
-    if len(tgroups) != 1:
-        return
-    rows = [[_cell_text(entry) for entry in row.findall(nodes.entry)]
-            for row in tgroups[0].findall(nodes.row)]
-    widths, size = column_widths(rows)
-    if len(widths) != int(tgroups[0].get("cols", 0)):
-        return
-    aligns = column_alignments(tgroups[0], len(widths))
-    _merge_heading_rows(tgroups[0])
-    if len(rows) > LONG_TABLE_ROWS and "longtable" not in table["classes"]:
-        table["classes"].append("longtable")   # may break across pages
-    total = sum(widths)
-    kind = {"left": "\\bookzhcolumn", "right": "\\bookzhrcolumn", "center": "\\bookzhccolumn"}
-    spec = "".join(f"{kind[a]}{{{w}}}{{{total}}}" for a, w in zip(aligns, widths, strict=True))
-    at = table.parent.index(table)
-    table.parent.insert(at, addnodes.tabular_col_spec(spec=spec))
-    if size:
-        table.parent.insert(at, nodes.raw("", f"\\begingroup{size}\n", format="latex"))
-        table.parent.insert(table.parent.index(table) + 1,
-                            nodes.raw("", "\\endgroup\n", format="latex"))
 
 
 _GREEK = {name: unicodedata.lookup(f"GREEK SMALL LETTER {name.upper()}")
@@ -367,7 +260,7 @@ def _tex_escape(text: str) -> str:
 
 
 def setup_latex(app: Sphinx) -> None:
-    app.add_config_value("bookkit_latex_appendix_caption", "附录", "env", [str])
+    add_config_value(app, "bookkit_latex_appendix_caption", "附录", "env", [str])
     app.connect("config-inited", _latex_defaults, priority=900)
     app.connect("builder-inited", _copy_style)
     app.add_post_transform(BookLatexStructure)

@@ -6,7 +6,7 @@
 /* boost: points added for a query term on the page that uses it most (Sphinx scores a title
  * match 15 and a plain term match 5); titleBoost: points for a page whose own title (the chapter
  * title, not a section's) contains the term: the chapter named after a term comes first. */
-var MINIDL_SEARCH = { terms: [], maxLen: 0, boost: 20, titleBoost: 30 };
+var BOOKKIT_SEARCH = { terms: [], maxLen: 0, boost: 20, titleBoost: 30 };
 
 /* Split the query like the index was split: Latin runs stay whole (Sphinx stems them later);
  * each run of Chinese characters is cut by longest match against the index's vocabulary, so every
@@ -16,10 +16,10 @@ function splitQuery(query) {
   const index = (typeof Search !== "undefined" && Search._index) ? Search._index : null;
   const has = (table, word) => Object.prototype.hasOwnProperty.call(table, word);
   const known = (word) => index !== null && (has(index.terms, word) || has(index.titleterms, word));
-  if (index !== null && MINIDL_SEARCH.maxLen === 0) {
+  if (index !== null && BOOKKIT_SEARCH.maxLen === 0) {
     for (const table of [index.terms, index.titleterms]) {
       for (const word of Object.keys(table)) {
-        if (word.length > MINIDL_SEARCH.maxLen) MINIDL_SEARCH.maxLen = word.length;
+        if (word.length > BOOKKIT_SEARCH.maxLen) BOOKKIT_SEARCH.maxLen = word.length;
       }
     }
   }
@@ -40,7 +40,7 @@ function splitQuery(query) {
         i += latin[0].length;
         continue;
       }
-      let size = Math.min(MINIDL_SEARCH.maxLen, lower.length - i);
+      let size = Math.min(BOOKKIT_SEARCH.maxLen, lower.length - i);
       while (size >= 2 && !known(lower.slice(i, i + size))) size -= 1;
       if (size >= 2) {
         found.push(lower.slice(i, i + size));
@@ -51,27 +51,27 @@ function splitQuery(query) {
     }
     out.push(...(found.length ? found : [chunk]));
   }
-  MINIDL_SEARCH.terms = out.map((t) => t.toLowerCase());
+  BOOKKIT_SEARCH.terms = out.map((t) => t.toLowerCase());
   return out;
 }
 
 /* Rank the chapter named after a query term first, then pages that use the term often above
- * pages that mention it in passing.  MINIDL_TERM_COUNTS ({term: {docname: count}}) is written into
+ * pages that mention it in passing.  BOOKKIT_TERM_COUNTS ({term: {docname: count}}) is written into
  * the search page by the extension. */
 if (typeof Scorer !== "undefined") {
   const sphinxScore = Scorer.score;
   Scorer.score = (result) => {
     let score = sphinxScore ? sphinxScore(result) : result[4];
-    const counts = (typeof MINIDL_TERM_COUNTS !== "undefined") ? MINIDL_TERM_COUNTS : {};
+    const counts = (typeof BOOKKIT_TERM_COUNTS !== "undefined") ? BOOKKIT_TERM_COUNTS : {};
     const index = (typeof Search !== "undefined" && Search._index) ? Search._index : null;
     const at = index ? index.docnames.indexOf(result[0]) : -1;
     const pageTitle = at >= 0 ? String(index.titles[at]).toLowerCase() : "";
-    for (const term of new Set(MINIDL_SEARCH.terms)) {
-      if (pageTitle.includes(term)) score += MINIDL_SEARCH.titleBoost;
+    for (const term of new Set(BOOKKIT_SEARCH.terms)) {
+      if (pageTitle.includes(term)) score += BOOKKIT_SEARCH.titleBoost;
       const perDoc = counts[term];
       if (!perDoc || !perDoc[result[0]]) continue;
       const most = Math.max(...Object.values(perDoc));
-      score += Math.round(MINIDL_SEARCH.boost * perDoc[result[0]] / most);
+      score += Math.round(BOOKKIT_SEARCH.boost * perDoc[result[0]] / most);
     }
     return score;
   };
