@@ -65,8 +65,8 @@ wheel: $(STAMP)
 
 # The PDF: Sphinx's LaTeX builder (configured by _config.yml and lib/bookkit/sphinxext/latex.py),
 # then XeLaTeX through latexmk.  Without XeLaTeX it stops at once and says what to install.
-PDF_PACKAGES := texlive-xetex texlive-lang-chinese texlive-latex-recommended texlive-latex-extra \
-                texlive-fonts-recommended latexmk xindy fonts-noto-cjk fonts-dejavu-core
+# The Debian/Ubuntu packages it needs are listed once, in .ci/tex-packages.txt.
+PDF_PACKAGES = $(shell grep -v '^\#' .ci/tex-packages.txt)
 pdf: $(STAMP)
 	@command -v xelatex >/dev/null && command -v latexmk >/dev/null \
 	  && { ! command -v fc-list >/dev/null || fc-list | grep -q "Noto Serif CJK SC"; } || { \
