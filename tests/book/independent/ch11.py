@@ -122,11 +122,11 @@ INDEPENDENT = independent_values()
 
 
 def python_requirement() -> str:
-    """``X.Y`` of pyproject.toml's ``requires-python = ">=X.Y"``."""
+    """``X.Y.Z`` of pyproject.toml's ``requires-python = ">=X.Y.Z"``, exactly as declared."""
     with open(ROOT / "pyproject.toml", "rb") as f:
         req = tomllib.load(f)["project"]["requires-python"]
-    m = re.fullmatch(r">=\s*(\d+\.\d+)", req)
-    assert m, f"pyproject.toml requires-python is {req!r}, expected '>=X.Y'"
+    m = re.fullmatch(r">=\s*(\d+(?:\.\d+)*)", req)
+    assert m, f"pyproject.toml requires-python is {req!r}, expected '>=X.Y.Z'"
     return m.group(1)
 
 
