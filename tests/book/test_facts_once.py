@@ -2,9 +2,13 @@
 
 - The TeX packages ``make pdf`` and the PDF tests need: ``.ci/tex-packages.txt``, read by the
   Makefile, ``.ci/run``, ``tests/book/test_pdf.py`` and the README's install command.
+- Where the article's three versions begin: ``bookkit.article``; ``article/README.md`` states the
+  line numbers, checked here.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -43,3 +47,14 @@ def test_tex_package_list_is_read_not_copied(reader):
         assert len(found) < COPY_NAMES, (
             f"{reader}:{i + 1} repeats the TeX package list ({', '.join(found)}); read "
             f".ci/tex-packages.txt instead")
+
+
+def test_article_readme_states_the_version_lines_bookkit_finds():
+    """article/README.md's table of line ranges agrees with bookkit.article, which defines them."""
+    from bookkit.article import text, version_starts
+
+    readme = (ROOT / "article" / "README.md").read_text(encoding="utf-8")
+    ranges = [(int(a), int(b)) for a, b in re.findall(r"^\| 第.版 \| (\d+)–(\d+) \|", readme, re.M)]
+    starts = version_starts()
+    ends = [s - 1 for s in starts[1:]] + [len(text().splitlines())]
+    assert ranges == list(zip(starts, ends, strict=True)), (ranges, starts, ends)
