@@ -38,7 +38,7 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet -e ".[notebooks]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book .venv)" >/dev/null
 	touch $(STAMP)
 
