@@ -65,8 +65,9 @@ wheel: $(STAMP)
 
 # The PDF: Sphinx's LaTeX builder (configured by _config.yml and lib/bookkit/sphinxext/latex.py),
 # then XeLaTeX through latexmk.  Without XeLaTeX it stops at once and says what to install.
-# The Debian/Ubuntu packages it needs are listed once, in .ci/tex-packages.txt.
-PDF_PACKAGES = $(shell grep -v '^\#' .ci/tex-packages.txt)
+# The Debian/Ubuntu packages it needs are listed once, in .ci/tex-packages.txt (a package name
+# begins with a lowercase letter or digit; comments with '#', which GNU make 4.3 would keep escaped).
+PDF_PACKAGES = $(shell grep '^[a-z0-9]' .ci/tex-packages.txt)
 pdf: $(STAMP)
 	@command -v xelatex >/dev/null && command -v latexmk >/dev/null \
 	  && { ! command -v fc-list >/dev/null || fc-list | grep -q "Noto Serif CJK SC"; } || { \
