@@ -43,7 +43,7 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet -e ".[notebooks]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book .venv)" >/dev/null
 	touch $(STAMP)
 
@@ -70,8 +70,9 @@ wheel: $(STAMP)
 
 # The PDF: Sphinx's LaTeX builder (configured by _config.yml and lib/bookkit/sphinxext/latex.py),
 # then XeLaTeX through latexmk.  Without XeLaTeX it stops at once and says what to install.
-PDF_PACKAGES := texlive-xetex texlive-lang-chinese texlive-latex-recommended texlive-latex-extra \
-                texlive-fonts-recommended latexmk xindy fonts-noto-cjk fonts-dejavu-core
+# The Debian/Ubuntu packages it needs are listed once, in .ci/tex-packages.txt (a package name
+# begins with a lowercase letter or digit; comments with '#', which GNU make 4.3 would keep escaped).
+PDF_PACKAGES = $(shell grep '^[a-z0-9]' .ci/tex-packages.txt)
 pdf: $(STAMP)
 	@command -v xelatex >/dev/null && command -v latexmk >/dev/null \
 	  && { ! command -v fc-list >/dev/null || fc-list | grep -q "Noto Serif CJK SC"; } || { \

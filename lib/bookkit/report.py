@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from minidl.validation import check_int, check_real
 
-__all__ = ["markdown_table", "format_count_zh", "format_sci_zh", "format_vector"]
+__all__ = ["markdown_table", "format_count_zh", "format_sci_zh", "format_vector", "format_value",
+           "format_column", "format_tex", "format_tex_matrix"]
 
 _UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
 
@@ -51,16 +52,26 @@ def format_sci_zh(x: float, digits: int = 3) -> str:
     return f"{mantissa} × 10{str(exp).translate(_SUPERSCRIPT)}"
 
 
-def format_vector(a, digits: int = 4) -> str:
+def format_vector(a, digits: int = 4, *, fmt=None) -> str:
     """A vector or matrix for prose and tables: ``'[0.5000, 1.1000]'``, matrix rows joined with
-    ``'; '`` (``'[1.00, 2.00; 3.00, 4.00]'``); ``digits`` decimals.  a: scalar, (n,) or (m, n)."""
+    ``'; '`` (``'[1.00, 2.00; 3.00, 4.00]'``); ``digits`` decimals.  a: scalar, (n,) or (m, n).
+
+    ``fmt``: a callable float -> str for each entry instead of ``digits`` decimals, e.g.
+    ``functools.partial(format_sci_zh, digits=3)`` (``'[-2.21 × 10⁻⁴, 0.0452]'``) or
+    ``"{:.2e}".format``.
+    """
     import numpy as np
 
     digits = check_int(digits, "digits", min_value=0)
+    if fmt is None:
+        def fmt(v):
+            return f"{v:.{digits}f}"
+    elif not callable(fmt):
+        raise TypeError(f"fmt must be a callable float -> str, got {type(fmt).__name__}")
     arr = np.asarray(a, dtype=float)
     if arr.ndim > 2:
         raise ValueError(f"a must be a scalar, vector or matrix, got shape {arr.shape}")
-    rows = [", ".join(f"{v:.{digits}f}" for v in row) for row in np.atleast_2d(arr)]
+    rows = [", ".join(fmt(float(v)) for v in row) for row in np.atleast_2d(arr)]
     return "[" + "; ".join(rows) + "]"
 
 
@@ -89,3 +100,56 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
              "| " + " | ".join(rule[a] for a in align) + " |"]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def format_value(a, fmt) -> str:
+    """A scalar as ``fmt(a)``, a vector or matrix as :func:`format_vector` with ``fmt``.
+
+    For table cells that hold either (chapter 4's table of the article's claims): ``0.1054``,
+    ``[3, 10]``, ``[0.2689, 0.4714; 0.4714, 0.7311]``.  a: scalar, (n,) or (m, n); a size-1
+    array counts as a scalar.  fmt: a callable float -> str.
+    """
+    import numpy as np
+
+    if not callable(fmt):
+        raise TypeError(f"fmt must be a callable float -> str, got {type(fmt).__name__}")
+    arr = np.asarray(a, dtype=float)
+    return fmt(float(arr.reshape(()))) if arr.size == 1 else format_vector(arr, fmt=fmt)
+
+
+def format_column(a, digits: int = 4) -> str:
+    """Numbers as they stand in a box of a diagram: one line per entry of a vector, one line per
+    row of a matrix (entries two spaces apart), ``digits`` decimals (chapter 4's computational
+    graph).  a: scalar, (n,) or (m, n)."""
+    import numpy as np
+
+    digits = check_int(digits, "digits", min_value=0)
+    arr = np.asarray(a, dtype=float)
+    if arr.ndim > 2:
+        raise ValueError(f"a must be a scalar, vector or matrix, got shape {arr.shape}")
+    rows = arr.reshape(-1, 1) if arr.ndim < 2 else arr
+    return "\n".join("  ".join(f"{v:.{digits}f}" for v in row) for row in rows)
+
+
+def format_tex(x: float, digits: int = 2) -> str:
+    """A number for TeX math: four decimals (``0.0452``), or ``9.08 \\times 10^{-5}`` (``digits``
+    decimals of the mantissa) when its magnitude is below 10⁻³ (chapter 11's errata table)."""
+    x = check_real(x, "x")
+    digits = check_int(digits, "digits", min_value=0)
+    if x == 0 or abs(x) >= 1e-3:
+        return f"{x:.4f}"
+    mantissa, exponent = f"{x:.{digits}e}".split("e")
+    return f"{mantissa} \\times 10^{{{int(exponent)}}}"
+
+
+def format_tex_matrix(m, fmt=format_tex) -> str:
+    """A matrix as a TeX ``bmatrix``, each entry ``fmt(entry)``.  m: (rows, columns)."""
+    import numpy as np
+
+    if not callable(fmt):
+        raise TypeError(f"fmt must be a callable float -> str, got {type(fmt).__name__}")
+    arr = np.asarray(m, dtype=float)
+    if arr.ndim != 2:
+        raise ValueError(f"m must be a matrix (rows, columns), got shape {arr.shape}")
+    body = " \\\\ ".join(" & ".join(fmt(float(x)) for x in row) for row in arr)
+    return "\\begin{bmatrix}" + body + "\\end{bmatrix}"

@@ -11,6 +11,7 @@ repository each is a symbolic link to the one copy, which building a wheel copie
 - ``requirements.txt``: ``requirements.txt``, the complete lock (chapters 7 and 11);
 - ``requirements.in``: ``requirements.in``, the packages the book needs directly, which
   ``make lock`` compiles into the lock;
+- ``errata.toml``: ``data/errata.toml``, the errata records (chapter 11, through :mod:`.errata`);
 - ``ch5_tuning.json``: ``benchmarks/results/ch5_tuning.json`` (chapter 5's recorded tuning runs);
 - ``latest.json``: ``benchmarks/results/latest.json`` (chapter 12: ``make bench``'s results).
 
@@ -47,6 +48,7 @@ FILES = {
     "references.bib": "references.bib",
     "requirements.txt": "requirements.txt",
     "requirements.in": "requirements.in",
+    "errata.toml": "data/errata.toml",
     "ch5_tuning.json": "benchmarks/results/ch5_tuning.json",
     "latest.json": "benchmarks/results/latest.json",
 }

@@ -1,11 +1,13 @@
 """The errata appendix (chapters/11-errata) shows correct values, and the bibliography is corrected.
 
-Every value the errata page glues is recomputed from its definition in
-``tests/book/independent/ch11.py`` (standard library, NumPy, exact fractions -- never ``minidl``)
-and compared with the notebook's glue record by ``tests/book/test_glued_values.py``.  Here, with
-those same independent values:
+The errata records are data (``data/errata.toml``, read with ``bookkit.errata.load``); the page
+renders them, filling their ``{{name}}`` placeholders with what it computes.  Every value the
+errata page glues is recomputed from its definition in ``tests/book/independent/ch11.py``
+(standard library, NumPy, exact fractions -- never ``minidl``) and compared with the notebook's glue
+record by ``tests/book/test_glued_values.py``.  Here, with those same independent values:
 
-1. the text of the errata table as rendered from the notebook's Markdown output shows them;
+1. each row of the page is its record, filled in with the independent values, and the table as
+   rendered from the notebook's Markdown output shows them as stated;
 2. where a chapter shows the same quantity, that chapter's executed notebook holds the same value,
    and the table pastes it (``{glue:text}`NN-slug.ipynb::key```) rather than typing it;
 3. one Python requirement everywhere (pyproject.toml, README, chapters 5 and 7, item 5.3).
@@ -17,18 +19,25 @@ site, against the rendered index page.  Quotations of the article: ``test_quotat
 
 from __future__ import annotations
 
-import ast
 import re
 from html import unescape
 
-import jupytext
 import numpy as np
 import pytest
 from pybtex.database import parse_file
 from pybtex.richtext import Text
 
+from bookkit.errata import PLACEHOLDER, chapter_link
 from tests.book.support.bookfiles import CHAPTERS, ROOT, glue_records, toc_entries
-from tests.book.support.independent.ch11 import INDEPENDENT, TEXT, T, X, errata_table, sigmoid
+from tests.book.support.independent.ch11 import (
+    INDEPENDENT,
+    TEXT,
+    T,
+    X,
+    errata_records,
+    errata_table,
+    sigmoid,
+)
 
 ERRATA = CHAPTERS / "11-errata.ipynb"
 
@@ -88,6 +97,41 @@ SHOWN_VECTORS = {
 
 # --------------------------------------------------------------------------- the errata page
 # (every glued value equals INDEPENDENT: tests/book/test_glued_values.py with independent/ch11.py)
+def _independent_text(name: str, spec: str) -> str | None:
+    """A placeholder's value as the page must show it, from INDEPENDENT and TEXT; None for the
+    texts the page takes from elsewhere (error messages, references, Chinese-unit counts)."""
+    if name in INDEPENDENT:
+        return format(INDEPENDENT[name], spec)
+    if f"{name}_0" in INDEPENDENT and f"{name}_2" not in INDEPENDENT:      # a 2-vector
+        return vec([INDEPENDENT[f"{name}_0"], INDEPENDENT[f"{name}_1"]],
+                   int(spec.removeprefix(".").removesuffix("f")))
+    if name in TEXT:
+        return format(TEXT[name], spec)
+    return None
+
+
+def test_page_rows_are_the_records_filled_in(table):
+    """Each row of the page is its record of data/errata.toml: the same id, verdict, location
+    and quotation, and the correction with every computed number equal to the independent one."""
+    records = errata_records()
+    assert list(table) == list(records), "the page shows other items, or in another order"
+    for item_id, item in records.items():
+        _, where, quote, fix, source, verdict = table[item_id]
+        assert (verdict, where, quote.replace("\\|", "|")) == (item.verdict, item.where,
+                                                                item.quote), item_id
+        assert source == (chapter_link(item.chapter) if item.chapter else "—"), item_id
+        pattern, at = "", 0
+        for m in PLACEHOLDER.finditer(item.fix):
+            shown = _independent_text(m.group(1), m.group(2) or "")
+            pattern += re.escape(item.fix[at:m.start()])
+            pattern += ".+?" if shown is None else re.escape(shown)
+            at = m.end()
+        pattern += re.escape(item.fix[at:])
+        assert re.fullmatch(pattern, fix.replace("\\|", "|")), (
+            f"item {item_id}: the page shows\n{fix}\nwhich is not its record filled in with the "
+            f"independent values:\n{item.fix}")
+
+
 def test_one_python_requirement_everywhere(glue, table):
     """pyproject.toml, README, chapters 5 and 7 and errata item 5.3 state the same Python."""
     py = TEXT["python_min"]
@@ -95,9 +139,11 @@ def test_one_python_requirement_everywhere(glue, table):
     assert f"Python {py} 及以上" in table["5.3"][3], table["5.3"][3]
     assert TEXT["tf_requires_python"] in table["5.3"][3]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    stated = set(re.findall(r"Python\s*(?:≥|>=)\s*(3\.\d+)", readme))
+    stated = set(re.findall(r"Python\s*(?:≥|>=)\s*(3\.\d+(?:\.\d+)*)", readme))
     assert stated == {py}, f"README states Python {stated}; pyproject.toml requires {py}"
-    assert chapter_glue("05-lstm-mnist")["ch5_python_min"] == py
+    # chapter 5 states what the four packages it imports need: never more than the book needs
+    ch5 = chapter_glue("05-lstm-mnist")["ch5_python_min"]
+    assert tuple(map(int, ch5.split("."))) <= tuple(map(int, py.split("."))), (ch5, py)
     ch7 = chapter_glue("07-tools")
     assert ch7.get("ch7_python_min") == py, "chapter 7 must glue the Python requirement"
 
@@ -142,13 +188,14 @@ def test_counts_agree_with_the_table(glue, table):
     assert sum(glue[k] for k in glue if k.startswith("errata_n_errors_")) == glue["errata_n_errors"]
 
 
-def test_every_row_links_to_a_chapter_in_the_book(table):
+def test_every_row_links_to_a_chapter_in_the_book():
     listed = set(toc_entries())
-    for item, cells in table.items():
-        for target in re.findall(r"\{doc\}`[^<`]*<([^>]+)>`", cells[4]):
-            assert f"chapters/{target}" in listed, f"item {item} links to {target}, not in _toc.yml"
-        if cells[5].startswith("错误") and not cells[0].startswith("0."):
-            assert "{doc}" in cells[4], f"item {item} has no link to the chapter that shows it"
+    for item_id, item in errata_records().items():
+        if item.chapter:
+            assert f"chapters/{item.chapter}" in listed, (
+                f"item {item_id} links to {item.chapter}, not in _toc.yml")
+        elif item.verdict == "错误":
+            assert item_id.startswith("0."), f"item {item_id} names no chapter that shows it"
 
 
 def test_index_glues_the_counts_instead_of_typing_them():
@@ -384,26 +431,10 @@ def test_site_index_and_table_show_the_glued_values(built_site, glue, table):
 
 
 # --------------------------------------------------------------------------- typed years
-def _typed_text(node) -> str:
-    """The literal parts of a string expression (f-string values and calls left out)."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else " " for v in node.values)
-    if isinstance(node, ast.BinOp):
-        return _typed_text(node.left) + " " + _typed_text(node.right)
-    return " "
-
-
 def _typed_corrections():
-    """(item id, the text typed into its correction column) for every row of the errata source."""
-    source = next(c.source for c in jupytext.read(CHAPTERS / "11-errata.md").cells
-                  if c.cell_type == "code" and "GROUPS = [" in c.source)
-    groups = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Assign)
-                  and getattr(n.targets[0], "id", "") == "GROUPS")
-    for group in groups.value.elts:
-        for item in group.elts[2].elts:
-            yield item.elts[0].value, _typed_text(item.elts[3])
+    """(item id, the text typed into its correction, placeholders left out) for every record."""
+    for item_id, item in errata_records().items():
+        yield item_id, PLACEHOLDER.sub(" ", item.fix)
 
 
 def test_corrections_type_no_years():

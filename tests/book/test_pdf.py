@@ -39,9 +39,11 @@ pytestmark = pytest.mark.slow
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 TOOLS = ("xelatex", "latexmk", "pdftotext", "pdffonts", "pdfinfo", "pdfimages")
-INSTALL = ("sudo apt-get install --no-install-recommends texlive-xetex texlive-lang-chinese "
-           "texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk xindy "
-           "fonts-noto-cjk fonts-dejavu-core poppler-utils")
+#: The Debian/Ubuntu packages, listed once in .ci/tex-packages.txt (one a line, # comments).
+TEX_PACKAGES = [line.strip() for line in
+                (ROOT / ".ci" / "tex-packages.txt").read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+INSTALL = "sudo apt-get install --no-install-recommends " + " ".join(TEX_PACKAGES)
 
 #: LaTeX warnings the build may print, each with why it is harmless.  Anything else fails.
 EXPLAINED_WARNINGS: dict[str, str] = {

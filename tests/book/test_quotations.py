@@ -8,7 +8,7 @@ digit or TeX command is normalised.
 
 What counts as a quotation:
 
-- in the errata table's 原文写道 column (``chapters/11-errata.ipynb``, the rendered table):
+- in the errata records' 原文写道 (``data/errata.toml``, which chapter 11 renders as its table):
   every fragment in “…”, in backticks and in ``$…$``; an ellipsis “…” inside a fragment stands for
   omitted text, so the pieces around it are compared one by one;
 - chapter 10's table of the article's references (原文条目, each entry verbatim);
@@ -29,10 +29,9 @@ import pytest
 
 from tests.book.support import article_text as A
 from tests.book.support.bookfiles import CHAPTERS, ROOT
-from tests.book.support.independent.ch11 import errata_table
+from tests.book.support.independent.ch11 import errata_records
 
 ERRATA = CHAPTERS / "11-errata.ipynb"
-QUOTE_COLUMN = 2          # errata_table(): [编号, 原文位置, 原文写道, ...]
 
 
 def test_the_article_is_shipped_unchanged():
@@ -65,8 +64,8 @@ def fragments(cell: str) -> list[str]:
 
 
 def errata_quote_cells() -> dict[str, str]:
-    """Item id -> its 原文写道 cell (without the location before the first '：')."""
-    return {item: row[QUOTE_COLUMN].replace("\\|", "|") for item, row in errata_table().items()}
+    """Item id -> its 原文写道 (the record's quote, without the location)."""
+    return {item_id: item.quote for item_id, item in errata_records().items()}
 
 
 ERRATA_QUOTES = errata_quote_cells()

@@ -93,3 +93,69 @@ def test_format_vector_writes_rows_with_fixed_decimals(a, digits, text):
 def test_format_vector_rejects_arrays_of_three_dimensions():
     with pytest.raises(ValueError, match=r"shape \(1, 1, 1\)"):
         format_vector([[[1.0]]])
+
+
+# ------------------------------------------------ format_vector(fmt=), format_value, TeX, boxes
+def test_format_vector_formats_each_entry_with_fmt():
+    from functools import partial
+
+    from bookkit.report import format_sci_zh as sci
+
+    assert format_vector([-2.21e-4, 0.0452], fmt=partial(sci, digits=3)) == "[-2.21 × 10⁻⁴, 0.0452]"
+    assert format_vector([[1, 2], [3, 4]], fmt="{:g}".format) == "[1, 2; 3, 4]"
+    with pytest.raises(TypeError, match="fmt must be a callable"):
+        format_vector([1.0], fmt=".2f")
+
+
+@pytest.mark.parametrize(("a", "text"), [
+    (0.1054, "0.1054"), ([[0.5]], "0.5"), ([7.0], "7"), ([3, 10], "[3, 10]"),
+    ([[0.25, 0.5], [1, 2]], "[0.25, 0.5; 1, 2]"),
+])
+def test_format_value_writes_a_scalar_bare_and_an_array_in_brackets(a, text):
+    from bookkit.report import format_value
+
+    assert format_value(a, "{:g}".format) == text
+
+
+def test_format_value_rejects_a_spec_string():
+    from bookkit.report import format_value
+
+    with pytest.raises(TypeError, match="fmt must be a callable"):
+        format_value(1.0, "{:g}")
+
+
+@pytest.mark.parametrize(("a", "text"), [
+    ([1, 2], "1.0000\n2.0000"), (0.5, "0.5000"),
+    ([[1, 2], [3, 4]], "1.0000  2.0000\n3.0000  4.0000"),
+])
+def test_format_column_writes_one_entry_or_row_a_line(a, text):
+    from bookkit.report import format_column
+
+    assert format_column(a) == text
+
+
+def test_format_column_rejects_three_dimensions():
+    from bookkit.report import format_column
+
+    with pytest.raises(ValueError, match=r"shape \(1, 1, 1\)"):
+        format_column([[[0.0]]])
+
+
+@pytest.mark.parametrize(("x", "digits", "text"), [
+    (0.0452, 2, "0.0452"), (-0.5, 2, "-0.5000"), (9.0796e-5, 2, "9.08 \\times 10^{-5}"),
+    (-1.234e-7, 1, "-1.2 \\times 10^{-7}"), (0.0, 2, "0.0000"),
+])
+def test_format_tex_writes_small_numbers_as_powers_of_ten(x, digits, text):
+    from bookkit.report import format_tex
+
+    assert format_tex(x, digits) == text
+
+
+def test_format_tex_matrix_is_a_bmatrix():
+    from bookkit.report import format_tex_matrix
+
+    assert format_tex_matrix([[1e-5, 0.5], [0.25, 2.0]]) == (
+        "\\begin{bmatrix}1.00 \\times 10^{-5} & 0.5000 \\\\ 0.2500 & 2.0000\\end{bmatrix}")
+    assert format_tex_matrix([[1, 2]], fmt="{:g}".format) == "\\begin{bmatrix}1 & 2\\end{bmatrix}"
+    with pytest.raises(ValueError, match="must be a matrix"):
+        format_tex_matrix([1.0, 2.0])

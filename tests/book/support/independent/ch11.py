@@ -17,6 +17,9 @@ from importlib.metadata import metadata, version
 import nbformat
 import numpy as np
 
+from bookkit.errata import Item
+from bookkit.errata import load as load_errata
+
 from .. import article_text as A
 from ..bookfiles import CHAPTERS, ROOT
 
@@ -122,11 +125,11 @@ INDEPENDENT = independent_values()
 
 
 def python_requirement() -> str:
-    """``X.Y`` of pyproject.toml's ``requires-python = ">=X.Y"``."""
+    """``X.Y.Z`` of pyproject.toml's ``requires-python = ">=X.Y.Z"``, exactly as declared."""
     with open(ROOT / "pyproject.toml", "rb") as f:
         req = tomllib.load(f)["project"]["requires-python"]
-    m = re.fullmatch(r">=\s*(\d+\.\d+)", req)
-    assert m, f"pyproject.toml requires-python is {req!r}, expected '>=X.Y'"
+    m = re.fullmatch(r">=\s*(\d+(?:\.\d+)*)", req)
+    assert m, f"pyproject.toml requires-python is {req!r}, expected '>=X.Y.Z'"
     return m.group(1)
 
 
@@ -236,20 +239,24 @@ def errata_table() -> dict[str, list[str]]:
     return rows
 
 
+def errata_records() -> dict[str, Item]:
+    """The errata records the page renders (data/errata.toml): item id -> record."""
+    return {item.id: item for group in load_errata() for item in group.items}
+
+
 def table_counts() -> dict[str, int]:
-    """The verdict counts, tallied from the rendered table's 判定 column."""
-    table = errata_table()
-    verdicts = {item: cells[5] for item, cells in table.items()}
+    """The verdict counts, tallied from the records (the page's rows are the records:
+    ``test_errata.test_page_rows_are_the_records_filled_in``), each section by its items' ids."""
+    records = errata_records()
     kinds = {"错误": "n_errors", "不妥": "n_dubious", "无误": "n_correct"}
     counts = dict.fromkeys(kinds.values(), 0)
-    for v in verdicts.values():
-        (kind,) = [k for k in kinds if v.startswith(k)]
-        counts[kinds[kind]] += 1
+    for item in records.values():
+        counts[kinds[item.verdict]] += 1
     groups = {"text": "0.", "s1": "1.", "s2": "2.", "s3": "3.", "s4": "4.", "s5": "5.",
               "s6": "6.", "refs": "R.", "s8": "8.", "s9": "9."}
     for key, prefix in groups.items():
-        counts[f"n_errors_{key}"] = sum(v.startswith("错误") for item, v in verdicts.items()
-                                        if item.startswith(prefix))
+        counts[f"n_errors_{key}"] = sum(item.verdict == "错误" for item in records.values()
+                                        if item.id.startswith(prefix))
     return counts
 
 
