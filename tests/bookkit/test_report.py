@@ -93,3 +93,20 @@ def test_format_vector_writes_rows_with_fixed_decimals(a, digits, text):
 def test_format_vector_rejects_arrays_of_three_dimensions():
     with pytest.raises(ValueError, match=r"shape \(1, 1, 1\)"):
         format_vector([[[1.0]]])
+
+
+@pytest.mark.parametrize(("value", "text"), [(3.2e6, "10⁶"), (1e3, "10³"), (999.9, "10²"),
+                                             (7.0, "10⁰"), (0.004, "10⁻³"), (2.5e-12, "10⁻¹²")])
+def test_magnitude_zh_is_ten_to_the_floor_of_log10(value, text):
+    from bookkit.report import magnitude_zh
+
+    assert magnitude_zh(value) == text
+
+
+@pytest.mark.parametrize("bad, error", [(0.0, ValueError), (-5.0, ValueError),
+                                        (float("inf"), ValueError), ("1e3", TypeError)])
+def test_magnitude_zh_rejects_what_has_no_magnitude(bad, error):
+    from bookkit.report import magnitude_zh
+
+    with pytest.raises(error, match="value must be"):
+        magnitude_zh(bad)
