@@ -1,15 +1,18 @@
-"""Shared pieces of the benchmark scripts: result rows, the table, the results file."""
+"""Shared pieces of the benchmark scripts: the environment, paths, and the Markdown report.
+
+The rows, the results file and its tables are :mod:`bookkit.bench.results` (re-exported here for
+the scripts: ``from _common import Row``)."""
 
 from __future__ import annotations
 
-import json
 import os
-import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bookkit.benchmarking import format_value, results_table
+from bookkit.bench.results import Row, results_table, rows_of
 from bookkit.report import markdown_table
+
+__all__ = ["ROOT", "RESULTS", "Row", "caller_openblas_env", "openblas_sentence",
+           "markdown_report"]
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -19,24 +22,6 @@ RESULTS = ROOT / "benchmarks" / "results"
 for _key, _value in (("TF_CPP_MIN_LOG_LEVEL", "3"), ("PYTHONHASHSEED", "0"),
                      ("MPLBACKEND", "Agg")):
     os.environ.setdefault(_key, _value)
-
-
-@dataclass
-class Row:
-    """One figure of the table.
-
-    ``goal`` is a human-readable target (e.g. ``"<= 1.0"``) and ``met`` whether the figure meets
-    it (None: no goal, or not measurable here).
-    """
-
-    piece: str
-    name: str
-    value: float | str | None
-    unit: str = ""
-    goal: str = ""
-    met: bool | None = None
-    note: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def caller_openblas_env() -> dict[str, str] | None:
@@ -70,64 +55,6 @@ def openblas_sentence(machine: dict) -> str:
     return f"BLAS kernels: {kernel}, {how}."
 
 
-def fmt_met(met) -> str:
-    return {True: "yes", False: "NO", None: ""}[met]
-
-
-def table(rows: list[Row]) -> str:
-    """The rows as a plain-text table for the terminal: piece, figure, value, unit, goal, met.
-
-    (The Markdown form is :func:`bookkit.benchmarking.results_table`.)
-    """
-    header = ["piece", "figure", "value", "unit", "goal", "met"]
-    body = [[r.piece, r.name, format_value(r.value), r.unit, r.goal, fmt_met(r.met)] for r in rows]
-    widths = [max(len(h), *(len(line[i]) for line in body)) if body else len(h)
-              for i, h in enumerate(header)]
-    sep = "  "
-
-    def render(cells):
-        out = []
-        for i, c in enumerate(cells):
-            out.append(c.rjust(widths[i]) if i == 2 else c.ljust(widths[i]))
-        return sep.join(out).rstrip()
-
-    lines = [render(header), sep.join("-" * w for w in widths)]
-    lines += [render(line) for line in body]
-    return "\n".join(lines)
-
-
-def load_results(path: Path) -> dict:
-    if path.exists():
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            pass
-    return {"pieces": {}}
-
-
-def save_results(pieces: dict[str, dict], machine: dict, path_json: Path, path_md: Path) -> dict:
-    """Merge this run's pieces into the results file (other pieces keep their last figures)."""
-    data = load_results(path_json)
-    data.setdefault("pieces", {})
-    for name, piece in pieces.items():
-        data["pieces"][name] = piece
-    data["machine"] = machine
-    data["updated"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-    path_json.parent.mkdir(parents=True, exist_ok=True)
-    path_json.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    path_md.write_text(markdown_report(data), encoding="utf-8")
-    return data
-
-
-def rows_of(data: dict, order: list[str]) -> list[Row]:
-    rows = []
-    names = [n for n in order if n in data.get("pieces", {})]
-    names += [n for n in data.get("pieces", {}) if n not in names]
-    for name in names:
-        rows += [Row(**r) for r in data["pieces"][name]["rows"]]
-    return rows
-
-
 def markdown_report(data: dict, order: list[str] | None = None) -> str:
     """The results file as Markdown: machine, then one table of every piece's figures."""
     m = data.get("machine", {})
@@ -151,12 +78,3 @@ def markdown_report(data: dict, order: list[str] | None = None) -> str:
                  "per-round ratios (NumPy and Keras timed in alternating rounds). They depend on "
                  "the machine and on its load.")
     return "\n".join(lines) + "\n"
-
-
-def piece_record(rows: list[Row], started: float, load_before) -> dict:
-    return {
-        "when": time.strftime("%Y-%m-%d %H:%M", time.localtime(started)),
-        "seconds": round(time.time() - started, 1),
-        "load_average": load_before,
-        "rows": [asdict(r) for r in rows],
-    }

@@ -1,29 +1,15 @@
 """On a GPU: the article's relu LSTM (not cuDNN-eligible) versus the same model with tanh (cuDNN).
 
 Runs only when TensorFlow sees a GPU; otherwise returns one row saying it was skipped.  Same
-architecture (three LSTM(128) layers, Dense), same random MNIST-shaped data, same batch size 32;
-only the activation differs, so the ratio is what cuDNN eligibility buys.
+architecture (``minidl.keras_models.lstm_classifier(layers=3)``: three LSTM(128) layers,
+Dense(10) logits, Adam), same random MNIST-shaped data, same batch size 32; only the activation
+differs, so the ratio is what cuDNN eligibility buys.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from _common import Row
-
-
-def _model(activation: str):
-    import keras
-
-    model = keras.Sequential([
-        keras.Input((28, 28)),
-        keras.layers.LSTM(128, activation=activation, return_sequences=True),
-        keras.layers.LSTM(128, activation=activation, return_sequences=True),
-        keras.layers.LSTM(128, activation=activation),
-        keras.layers.Dense(10),
-    ])
-    model.compile(optimizer="adam",
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    return model
 
 
 def run(quick: bool = False) -> list[Row]:
@@ -34,7 +20,8 @@ def run(quick: bool = False) -> list[Row]:
         print("gpu: skipped (TensorFlow sees no GPU)")
         return [Row("gpu", "cuDNN tanh vs relu LSTM", "skipped", "",
                     note="no GPU visible to TensorFlow on this machine")]
-    from bookkit.benchmarking import EpochTimer
+    from bookkit.bench.timing import EpochTimer
+    from minidl.keras_models import lstm_classifier
     from minidl.seeding import set_seed
 
     rng = set_seed(0, tensorflow=True)
@@ -44,8 +31,8 @@ def run(quick: bool = False) -> list[Row]:
     seconds = {}
     for activation in ("tanh", "relu"):
         timer = EpochTimer()
-        _model(activation).fit(x, y, batch_size=32, epochs=3, verbose=0,
-                               callbacks=[timer.callback()])
+        model = lstm_classifier(28, 28, units=128, layers=3, activation=activation)
+        model.fit(x, y, batch_size=32, epochs=3, verbose=0, callbacks=[timer.callback()])
         seconds[activation] = timer.steady()
     ratio = seconds["relu"] / seconds["tanh"]
     note = f"{gpus[0].name}; {n} samples of 28x28, batch 32, median of epochs 2-3"

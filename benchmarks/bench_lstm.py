@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from _common import Row
 
-from bookkit.benchmarking import compare_lstm, matmul_gflops
+from bookkit.bench.lstm import compare_lstm, matmul_gflops
 
 SIZES = {"n": 256, "t": 28, "d": 28, "h": 128}
 
@@ -55,5 +55,7 @@ def run(quick: bool = False) -> list[Row]:
             "x", note="fraction of the step-sized matmuls' GFLOP/s (the faster of default and 1 "
                       "thread) that the NumPy forward achieves"),
         Row(p, "forward max |NumPy - Keras|", r["max_abs_diff_forward"], ""),
-        Row(p, "gradients max rel. diff", r["max_rel_diff_grads"], ""),
+        Row(p, "gradients relative error NumPy vs Keras", r["grads_relative_error"], "",
+            note="minidl.gradcheck.relative_error, max|a - b| / max(max|a|, max|b|), the largest "
+                 "over the gradients of x, kernel, recurrent_kernel and bias"),
     ]

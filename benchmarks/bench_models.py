@@ -18,7 +18,7 @@ BATCH = 32
 
 
 def run(quick: bool = False) -> list[Row]:
-    from bookkit.benchmarking import train_interleaved
+    from bookkit.bench.timing import train_interleaved
     from minidl.data import load_digit_sequences
     from minidl.keras_models import article_model, lstm_classifier
     from minidl.seeding import set_seed

@@ -25,16 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
-    RESULTS,
-    Row,
-    caller_openblas_env,
-    openblas_sentence,
-    piece_record,
-    rows_of,
-    save_results,
-    table,
-)
+from _common import RESULTS, caller_openblas_env, markdown_report, openblas_sentence  # noqa: E402
+
+from bookkit.bench.results import Row, piece_record, rows_of, save_results, text_table  # noqa: E402
 
 PIECES = ["lstm", "models", "book", "gpu"]
 
@@ -51,7 +44,7 @@ def main(argv=None) -> int:
         parser.error(f"unknown piece(s) {', '.join(unknown)}; choose from {', '.join(PIECES)}")
     pieces = args.pieces or PIECES
 
-    from bookkit.benchmarking import machine_info
+    from bookkit.bench.machine import machine_info
 
     machine = machine_info()
     machine["openblas_env_caller"] = caller_openblas_env()
@@ -75,14 +68,15 @@ def main(argv=None) -> int:
         rows += piece_rows
 
     print()
-    print(table(rows))
+    print(text_table(rows))
     notes = [r for r in rows if r.note]
     if notes:
         print()
         for r in notes:
             print(f"note {r.piece} / {r.name}: {r.note}")
     if not args.no_save and not args.quick:
-        data = save_results(records, machine, RESULTS / "latest.json", RESULTS / "latest.md")
+        data = save_results(records, machine, RESULTS / "latest.json")
+        (RESULTS / "latest.md").write_text(markdown_report(data), encoding="utf-8")
         print(f"\nresults: {RESULTS / 'latest.md'} ({len(rows_of(data, PIECES))} figures)")
     return 1 if failed else 0
 

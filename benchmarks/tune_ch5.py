@@ -1,7 +1,8 @@
 """Choose chapter 5's training settings on the validation split (never the test set).
 
-Trains the corrected model (``minidl.keras_models.lstm_classifier``: one LSTM(128, tanh),
-Dense(10) logits, sparse categorical cross-entropy, Adam with a cosine-decayed learning rate) on
+Trains the corrected model with chapter 5's recipe (``minidl.keras_models.corrected_model``: one
+LSTM(128, tanh), Dense(10) logits, sparse categorical cross-entropy, Adam with a cosine-decayed
+learning rate) on
 MNIST's training part (``minidl.data.load_digit_sequences()``: 54,000 images) for each candidate
 setting, records the validation accuracy after every epoch and the wall-clock time, and writes
 ``benchmarks/results/ch5_tuning.json``.  The test images are never loaded into a model here.
@@ -13,7 +14,6 @@ Run: ``.venv/bin/python benchmarks/tune_ch5.py`` (about 10 minutes on an idle 2-
 from __future__ import annotations
 
 import json
-import math
 import os
 import platform
 import time
@@ -28,10 +28,8 @@ CANDIDATES = [(64, 1e-3, 5), (128, 1e-3, 8), (128, 2e-3, 8), (128, 3e-3, 8), (25
 
 
 def main() -> None:
-    import keras
-
     from minidl.data import load_digit_sequences
-    from minidl.keras_models import lstm_classifier
+    from minidl.keras_models import corrected_model
     from minidl.seeding import set_seed
 
     data = load_digit_sequences(seed=0)
@@ -39,9 +37,7 @@ def main() -> None:
     runs = []
     for batch, lr, epochs in CANDIDATES:
         set_seed(0, tensorflow=True)
-        steps = math.ceil(len(x) / batch) * epochs
-        model = lstm_classifier(28, 28, units=128,
-                                learning_rate=keras.optimizers.schedules.CosineDecay(lr, steps))
+        model = corrected_model(len(x), batch_size=batch, learning_rate=lr, epochs=epochs)
         load = os.getloadavg()[0]
         trained, val_acc, seconds = 0.0, [], []
         for _ in range(epochs):

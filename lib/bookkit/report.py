@@ -7,12 +7,13 @@ and 10) and writes large counts the way Chinese technical texts do (万 = 10^4, 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from minidl.validation import check_int, check_real
 
 __all__ = ["markdown_table", "format_count_zh", "format_sci_zh", "format_vector", "format_value",
-           "format_column", "format_tex", "format_tex_matrix"]
+           "format_column", "format_tex", "format_tex_matrix", "magnitude_zh"]
 
 _UNITS = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
 
@@ -153,3 +154,14 @@ def format_tex_matrix(m, fmt=format_tex) -> str:
         raise ValueError(f"m must be a matrix (rows, columns), got shape {arr.shape}")
     body = " \\\\ ".join(" & ".join(fmt(float(x)) for x in row) for row in arr)
     return "\\begin{bmatrix}" + body + "\\end{bmatrix}"
+
+
+def magnitude_zh(value: float) -> str:
+    """The order of magnitude of a positive number for Chinese prose: ``'10⁶'`` for 3.2e6.
+
+    ``10`` to the power ``floor(log10(value))``, written as :func:`format_sci_zh` writes powers
+    (``magnitude_zh(0.004) == '10⁻³'``, ``magnitude_zh(7.0) == '10⁰'``): for a value whose digits
+    vary between machines while its size does not (chapter 5's exploding ReLU states).
+    """
+    value = check_real(value, "value", min_value=0.0, min_open=True)
+    return "10" + str(math.floor(math.log10(value))).translate(_SUPERSCRIPT)

@@ -44,7 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from minidl._blas import blas_threads
+from minidl.blas import blas_threads
 from minidl.validation import check_int
 
 __all__ = ["KERNELS", "MIN_ROWS_PER_THREAD", "Workspace", "default_workspace", "n_threads",

@@ -8,6 +8,9 @@
   default, eligible for cuDNN on a GPU), ``Dense(num_classes)`` logits,
   ``SparseCategoricalCrossentropy(from_logits=True)``, Adam, accuracy.  Built and compiled under a
   ``tf.distribute`` strategy when one is given, so ``model.fit`` trains data-parallel.
+- :func:`corrected_model` — chapter 5's training recipe for it, defined once (chapter 5 and
+  ``benchmarks/tune_ch5.py`` both call it): one LSTM(128), Adam with a learning rate that falls
+  along a cosine to 0 over the whole training (``keras.optimizers.schedules.CosineDecay``).
 - :func:`numpy_predict` — the model's output computed by :mod:`minidl.lstm` and
   :mod:`minidl.layers` from the model's own weights, without Keras.
 - :func:`cudnn_eligible` — for each LSTM layer of a model, whether Keras would run it with the
@@ -28,7 +31,8 @@ from minidl.layers import dense_forward
 from minidl.lstm import lstm_forward
 from minidl.validation import check_choice, check_counts, check_int, check_real
 
-__all__ = ["article_model", "lstm_classifier", "numpy_predict", "cudnn_eligible"]
+__all__ = ["article_model", "lstm_classifier", "corrected_model", "numpy_predict",
+           "cudnn_eligible"]
 
 
 def _keras():
@@ -121,6 +125,29 @@ def lstm_classifier(steps: int | None = None, features: int = 28, num_classes: i
         return build()
     with strategy.scope():
         return build()
+
+
+def corrected_model(n_train: int, *, batch_size: int, learning_rate: float, epochs: int,
+                    steps: int | None = 28, features: int = 28, units: int = 128, strategy=None):
+    """Chapter 5's corrected model, compiled with its training recipe.
+
+    :func:`lstm_classifier` (one LSTM of ``units`` tanh units, ``Dense(10)`` logits, sparse
+    categorical cross-entropy) trained by Adam whose step size starts at ``learning_rate`` and
+    falls along a cosine to 0 (``keras.optimizers.schedules.CosineDecay``) over the whole
+    training: ``epochs * ceil(n_train / batch_size)`` steps, so train it with
+    ``model.fit(x, y, batch_size=batch_size, epochs=epochs)`` on ``n_train`` samples
+    ``x: (n_train, steps, features)``.  ``benchmarks/tune_ch5.py`` chooses batch size, learning
+    rate and epochs on the validation split; chapter 5 trains the chosen ones.  ``strategy`` as in
+    :func:`lstm_classifier`.  Returns the compiled ``keras.Sequential``; output (N, 10) logits.
+    """
+    n_train, batch_size, epochs = check_counts(n_train=n_train, batch_size=batch_size,
+                                               epochs=epochs)
+    learning_rate = check_real(learning_rate, "learning_rate", min_value=0.0, min_open=True)
+    keras = _keras()
+    decay_steps = epochs * -(-n_train // batch_size)        # epochs * ceil(n_train / batch_size)
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps)
+    return lstm_classifier(steps, features, units=units, learning_rate=schedule,
+                           strategy=strategy)
 
 
 def _activation_name(layer, key):

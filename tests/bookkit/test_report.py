@@ -159,3 +159,20 @@ def test_format_tex_matrix_is_a_bmatrix():
     assert format_tex_matrix([[1, 2]], fmt="{:g}".format) == "\\begin{bmatrix}1 & 2\\end{bmatrix}"
     with pytest.raises(ValueError, match="must be a matrix"):
         format_tex_matrix([1.0, 2.0])
+
+
+@pytest.mark.parametrize(("value", "text"), [(3.2e6, "10⁶"), (1e3, "10³"), (999.9, "10²"),
+                                             (7.0, "10⁰"), (0.004, "10⁻³"), (2.5e-12, "10⁻¹²")])
+def test_magnitude_zh_is_ten_to_the_floor_of_log10(value, text):
+    from bookkit.report import magnitude_zh
+
+    assert magnitude_zh(value) == text
+
+
+@pytest.mark.parametrize("bad, error", [(0.0, ValueError), (-5.0, ValueError),
+                                        (float("inf"), ValueError), ("1e3", TypeError)])
+def test_magnitude_zh_rejects_what_has_no_magnitude(bad, error):
+    from bookkit.report import magnitude_zh
+
+    with pytest.raises(error, match="value must be"):
+        magnitude_zh(bad)

@@ -212,3 +212,32 @@ def test_cudnn_eligible_article_model_none_corrected_model_all():
     assert cudnn_eligible(article_model(8)) == [False, False, False]
     assert cudnn_eligible(lstm_classifier(8, 8, units=8, layers=2)) == [True, True]
     assert cudnn_eligible(lstm_classifier(8, 8, units=8, dropout=0.25)) == [True]
+
+
+def test_corrected_model_is_chapter5s_recipe_cosine_decay_over_the_whole_training():
+    from minidl.keras_models import corrected_model
+
+    model = corrected_model(1000, batch_size=128, learning_rate=2e-3, epochs=8)
+    schedule = model.optimizer._learning_rate              # the schedule, not its current value
+    assert isinstance(schedule, keras.optimizers.schedules.CosineDecay), schedule
+    cfg = schedule.get_config()
+    assert cfg["initial_learning_rate"] == 2e-3
+    assert cfg["decay_steps"] == 8 * 8                      # 8 epochs of ceil(1000 / 128) steps
+    assert cfg["alpha"] == 0.0                              # down to 0 at the end
+    lstm, dense = model.layers
+    assert (lstm.units, lstm.get_config()["activation"], dense.units) == (128, "tanh", 10)
+    assert model.input_shape == (None, 28, 28)
+    assert model.loss.get_config()["from_logits"] is True
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"learning_rate": 0.0}, ValueError, "learning_rate must be"),
+    ({"learning_rate": "fast"}, TypeError, "learning_rate must be a real number"),
+    ({"epochs": 0}, ValueError, "epochs must be a positive integer"),
+])
+def test_corrected_model_bad_arguments_raise(kwargs, error, match):
+    from minidl.keras_models import corrected_model
+
+    args = {"batch_size": 32, "learning_rate": 1e-3, "epochs": 1, **kwargs}
+    with pytest.raises(error, match=match):
+        corrected_model(100, **args)

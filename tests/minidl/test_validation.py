@@ -138,9 +138,23 @@ COUNTS = {
         lambda n: _import("keras_models").lstm_classifier(features=2, num_classes=n, units=2),
         lambda n: _import("keras_models").lstm_classifier(features=2, units=n),
         lambda n: _import("keras_models").lstm_classifier(features=2, units=2, layers=n)],
+    "keras_models.corrected_model": [
+        lambda n: _import("keras_models").corrected_model(n, batch_size=2, learning_rate=0.1,
+                                                          epochs=1, units=2),
+        lambda n: _import("keras_models").corrected_model(4, batch_size=n, learning_rate=0.1,
+                                                          epochs=1, units=2),
+        lambda n: _import("keras_models").corrected_model(4, batch_size=2, learning_rate=0.1,
+                                                          epochs=n, units=2),
+        lambda n: _import("keras_models").corrected_model(4, batch_size=2, learning_rate=0.1,
+                                                          epochs=1, steps=n, units=2),
+        lambda n: _import("keras_models").corrected_model(4, batch_size=2, learning_rate=0.1,
+                                                          epochs=1, features=n, units=2),
+        lambda n: _import("keras_models").corrected_model(4, batch_size=2, learning_rate=0.1,
+                                                          epochs=1, units=n)],
     "keras_models.numpy_predict": [
         lambda n: _import("keras_models").numpy_predict(_model(), np.zeros((1, 2, 2)),
                                                         batch_size=n)],
+    "blas.blas_threads": [lambda n: _import("blas").blas_threads(n)],
     "lstm.lstm_forward": [
         lambda n: _import("lstm").lstm_forward(np.zeros((1, 2, 1)), np.zeros((1, 4)),
                                                np.zeros((1, 4)), np.zeros(4), threads=n)],

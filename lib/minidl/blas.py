@@ -1,7 +1,8 @@
-"""How many threads NumPy's BLAS may use, for one block of code (the fast LSTM path uses it).
+"""How many threads NumPy's BLAS may use, for one block of code.
 
-``threadpoolctl`` is a declared dependency of ``minidl``: the fast LSTM runs its per-step matmuls
-with single-threaded BLAS inside its own thread pool.
+The fast LSTM path (:mod:`minidl.lstm`) runs its per-step matmuls with single-threaded BLAS
+inside its own thread pool; the benchmarks (``bookkit.bench``, chapter 12) time matrix products
+with a given number of BLAS threads.  ``threadpoolctl`` is a declared dependency of ``minidl``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ _CONTROLLER = None
 
 def blas_threads(n: int | None):
     """Context manager: NumPy's BLAS limited to ``n`` threads inside (``None``: unchanged).
+
+    ``with blas_threads(1): a @ b`` multiplies with one BLAS thread; the previous limit is back
+    after the block.  Raises ``TypeError`` for a non-integer ``n``, ``ValueError`` for ``n < 1``.
 
     Uses one cached ``threadpoolctl.ThreadpoolController``: building a new one scans every loaded
     shared library, which takes milliseconds once TensorFlow is imported.
