@@ -13,7 +13,8 @@ repository each is a symbolic link to the one copy, which building a wheel copie
   ``make lock`` compiles into the lock;
 - ``errata.toml``: ``data/errata.toml``, the errata records (chapter 11, through :mod:`.errata`);
 - ``ch5_tuning.json``: ``benchmarks/results/ch5_tuning.json`` (chapter 5's recorded tuning runs);
-- ``latest.json``: ``benchmarks/results/latest.json`` (chapter 12: ``make bench``'s results).
+- ``latest.json``: ``benchmarks/results/latest.json`` (``make bench``'s results; read by
+  ``bookkit.bench.results.load_results()``).
 
 MNIST is read by :mod:`minidl.data` (the subject library, which never imports ``bookkit``) from its
 own package data; :func:`minidl.data.mnist_dir` documents that search.

@@ -2,7 +2,7 @@
 
 The errata records are data (``data/errata.toml``, read with ``bookkit.errata.load``); the page
 renders them, filling their ``{{name}}`` placeholders with what it computes.  Every value the
-errata page glues is recomputed from its definition in ``tests/book/independent/ch11.py``
+errata page glues is recomputed from its definition in ``tests/book/support/independent/ch11.py``
 (standard library, NumPy, exact fractions -- never ``minidl``) and compared with the notebook's glue
 record by ``tests/book/test_glued_values.py``.  Here, with those same independent values:
 
@@ -209,8 +209,9 @@ def test_index_glues_the_counts_instead_of_typing_them():
 
 
 # --------------------------------------------------------------------------- the chapters
-# The values chapters 1, 2, 6, 8 and 9 glue are recomputed by tests/book/independent/chNN.py; here:
-# the table pastes them (rather than typing them), and the chapters agree with the errata page.
+# The values chapters 1, 2, 6, 8 and 9 glue are recomputed by
+# tests/book/support/independent/chNN.py; here: the table pastes them (rather than typing them),
+# and the chapters agree with the errata page.
 def test_chapter1_row_pastes_the_vision_model_counts(table):
     for key in ("ch1_resnet50_params", "ch1_effb0_params"):
         assert f"01-background.ipynb::{key}:," in table["1.1"][3]
@@ -252,7 +253,7 @@ def test_chapter5_shows_the_same_values():
 
 def test_chapter5_values_pasted_into_the_table(table):
     g = chapter_glue("05-lstm-mnist")
-    # exact values are checked in tests/book/independent/ch05.py; here: the table pastes them
+    # exact values are checked in support/independent/ch05.py; here: the table pastes them
     assert g["ch5_binary_ceiling"] == g["ch5_n01"] / g["ch5_n_test"]
     assert g["ch5_article_lowest_zh"].startswith("-")   # BCE with labels above 1 goes negative
     assert g["ch5_relu_h200"] > 1e3 > 1 > g["ch5_tanh_h200"]
