@@ -34,6 +34,7 @@ from tests.book.support.bookfiles import (
     glue_records,
     toc_entries,
 )
+from tests.book.support.rendered import RAW_TABLE, image_key
 
 pytestmark = pytest.mark.slow
 
@@ -356,13 +357,11 @@ def _included_images(built_pdf) -> list[Path]:
 
 def test_every_figure_appears_once_in_the_pdf(built_pdf):
     """A figure drawn by its cell and again by {glue:figure} was printed twice (pages 9-10)."""
-    from test_reader_page import _image_key
-
     images = _included_images(built_pdf)
     assert images, "no figure in book.tex"
     keys: dict[tuple, list[str]] = {}
     for path in images:
-        keys.setdefault(_image_key(path), []).append(path.name)
+        keys.setdefault(image_key(path), []).append(path.name)
     twice = [names for names in keys.values() if len(names) > 1]
     assert not twice, f"figures printed twice in the PDF: {twice}"
 
@@ -381,8 +380,6 @@ def test_figure_and_table_numbers_are_unique_in_the_pdf(built_pdf):
 
 
 def test_no_raw_markdown_table_in_the_pdf(built_pdf):
-    from test_reader_page import RAW_TABLE
-
     found = [m.group(0)[:80] for m in RAW_TABLE.finditer(built_pdf.text)]
     assert not found, f"tables printed as Markdown pipes in the PDF: {found[:5]}"
 

@@ -27,13 +27,11 @@ from bs4 import BeautifulSoup
 
 from tests.book.support.bookfiles import toc_entries
 from tests.book.support.machinery_words import VERIFICATION_CLASS, machinery_found
+from tests.book.support.rendered import RAW_TABLE, image_key
 
 pytestmark = pytest.mark.slow
 
 PAGES = toc_entries()
-#: A Markdown table's alignment row (docutils' smart quotes turn its "---" into "—"), or a
-#: line of cells, left as text.
-RAW_TABLE = re.compile(r"\|\s*:?(?:-{3,}|—+|–+):?\s*\||^\s*\|.*\|\s*\|.*\|\s*$", re.M)
 #: Paragraphs shorter than this may repeat (a short formula line, "见上表").
 MIN_REPEATED_CHARS = 40
 
@@ -61,19 +59,6 @@ def _reader_text(site: Path, page: str, keep_verification_box: bool = True) -> s
     return article.get_text(" ")
 
 
-@cache
-def _image_key(path: Path) -> tuple:
-    """The image, downscaled to 24 x 24 grey levels quantised to 16: equal for the same figure
-    rendered twice (by the drawing cell and by glue), different for different figures."""
-    from PIL import Image
-
-    if path.suffix in (".svg", ".pdf"):      # a vector figure: the same drawing, the same file
-        return (path.read_bytes(),)
-    with Image.open(path) as img:
-        small = img.convert("L").resize((24, 24))
-        return tuple(v // 16 for v in small.tobytes())
-
-
 def figure_images(site: Path, page: str) -> list[Path]:
     """The image files the article of ``page`` shows (figures and images in cell outputs)."""
     found = []
@@ -91,8 +76,8 @@ def test_every_figure_image_appears_once_per_page(built_site):
     for page in PAGES:
         images = figure_images(built_site, page)
         checked += len(images)
-        keys = Counter(_image_key(p) for p in images)
-        twice = [p.name for p in images if keys[_image_key(p)] > 1]
+        keys = Counter(image_key(p) for p in images)
+        twice = [p.name for p in images if keys[image_key(p)] > 1]
         if twice:
             repeated[page] = twice
     assert checked, "no figure image on any page"
