@@ -151,9 +151,15 @@ class _Warnings:
         self.messages.append((msg % args, kwargs.get("subtype")))
 
 
-def test_an_old_config_name_still_works_with_a_deprecation_warning(monkeypatch):
-    warnings = _Warnings()
-    monkeypatch.setattr(bookkit_config, "logger", warnings)
+@pytest.fixture
+def warnings(monkeypatch) -> _Warnings:
+    """The warnings bookkit.sphinxext.config logs, recorded."""
+    recorded = _Warnings()
+    monkeypatch.setattr(bookkit_config, "logger", recorded)
+    return recorded
+
+
+def test_an_old_config_name_still_works_with_a_deprecation_warning(warnings):
     config = SimpleNamespace(bookkit_collapse_output_lines=30, minidl_collapse_output_lines=12)
     bookkit_config.move_deprecated_value(config, "bookkit_collapse_output_lines",
                                          "minidl_collapse_output_lines", 30)
@@ -163,9 +169,7 @@ def test_an_old_config_name_still_works_with_a_deprecation_warning(monkeypatch):
     assert subtype == "deprecated_config"
 
 
-def test_the_new_config_name_wins_over_the_old_one(monkeypatch):
-    warnings = _Warnings()
-    monkeypatch.setattr(bookkit_config, "logger", warnings)
+def test_the_new_config_name_wins_over_the_old_one(warnings):
     config = SimpleNamespace(bookkit_collapse_output_lines=50, minidl_collapse_output_lines=12)
     bookkit_config.move_deprecated_value(config, "bookkit_collapse_output_lines",
                                          "minidl_collapse_output_lines", 30)

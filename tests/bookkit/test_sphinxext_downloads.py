@@ -66,17 +66,23 @@ def test_the_wheel_entry_follows_the_md_entry_once():
 # --- the book's wheel -------------------------------------------------------------------------
 
 
-def test_with_a_wheel_every_page_links_to_its_copy_under_its_own_name(tmp_path):
-    src = tmp_path / "src"
-    (src / "sub").mkdir(parents=True)
+def _write_project(src: Path, setting: str) -> Path:
+    """A two-page Sphinx project (index.md and sub/page.md) under ``src`` with the book's
+    extension, the download button on, and ``setting`` (one line of conf.py)."""
+    (src / "sub").mkdir(parents=True, exist_ok=True)
     (src / "conf.py").write_text(
         "extensions = ['myst_parser', 'bookkit.sphinxext']\n"
         "html_theme = 'sphinx_book_theme'\n"
         "html_theme_options = {'use_download_button': True}\n"
         "language = 'zh_CN'\n"
-        "bookkit_wheel_dir = 'built'\n", encoding="utf-8")
+        f"{setting}\n", encoding="utf-8")
     (src / "index.md").write_text("# 首页\n\n```{toctree}\nsub/page\n```\n", encoding="utf-8")
     (src / "sub" / "page.md").write_text("# 一页\n\n正文。\n", encoding="utf-8")
+    return src
+
+
+def test_with_a_wheel_every_page_links_to_its_copy_under_its_own_name(tmp_path):
+    src = _write_project(tmp_path / "src", "bookkit_wheel_dir = 'built'")
     html = tmp_path / "html"
     build = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(src), str(html)]
     proc = subprocess.run(build, capture_output=True, text=True, timeout=300)
@@ -117,17 +123,7 @@ def _build(src: Path, out: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def small_project(tmp_path_factory) -> Path:
-    src = tmp_path_factory.mktemp("downloads")
-    (src / "conf.py").write_text(
-        "extensions = ['myst_parser', 'bookkit.sphinxext']\n"
-        "html_theme = 'sphinx_book_theme'\n"
-        "html_theme_options = {'use_download_button': True}\n"
-        "language = 'zh_CN'\n"
-        "bookkit_pdf = 'built/book.pdf'\n", encoding="utf-8")
-    (src / "index.md").write_text("# 首页\n\n```{toctree}\nsub/page\n```\n", encoding="utf-8")
-    (src / "sub").mkdir()
-    (src / "sub" / "page.md").write_text("# 一页\n\n正文。\n", encoding="utf-8")
-    return src
+    return _write_project(tmp_path_factory.mktemp("downloads"), "bookkit_pdf = 'built/book.pdf'")
 
 
 def test_without_a_pdf_the_site_has_no_link(small_project, tmp_path):
