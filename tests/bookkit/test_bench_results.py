@@ -9,7 +9,7 @@ import pytest
 from bookkit.bench.results import (
     MET_WORDS,
     Row,
-    format_value,
+    format_figure,
     load_results,
     piece_record,
     results_table,
@@ -44,8 +44,8 @@ def test_text_table_aligns_the_same_cells_and_the_same_words():
 @pytest.mark.parametrize("value, text", [(None, "-"), (3, "3"), (0.0, "0"), (123.4, "123"),
                                          (12.34, "12.3"), (1.234, "1.23"), (0.01234, "0.012"),
                                          (0.001234, "1.23e-03")])
-def test_format_value_keeps_about_three_digits(value, text):
-    assert format_value(value) == text
+def test_format_figure_keeps_about_three_digits(value, text):
+    assert format_figure(value) == text
 
 
 def test_save_merges_pieces_and_load_reads_them_back(tmp_path):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bookkit.report import markdown_table
 
-__all__ = ["Row", "HEADERS", "MET_WORDS", "format_value", "results_table", "text_table",
+__all__ = ["Row", "HEADERS", "MET_WORDS", "format_figure", "results_table", "text_table",
            "piece_record", "load_results", "save_results", "rows_of"]
 
 #: The columns of every results table, and the words of the ``met`` column (None: no goal).
@@ -45,7 +45,7 @@ class Row:
     extra: dict = field(default_factory=dict)
 
 
-def format_value(value) -> str:
+def format_figure(value) -> str:
     """A benchmark figure as the tables print it: 3 significant digits or so, ``-`` for None."""
     if value is None:
         return "-"
@@ -70,7 +70,7 @@ def _cells(rows) -> list[list[str]]:
     def get(row, key):
         return row[key] if isinstance(row, dict) else getattr(row, key)
 
-    return [[get(r, "piece"), get(r, "name"), format_value(get(r, "value")), get(r, "unit"),
+    return [[get(r, "piece"), get(r, "name"), format_figure(get(r, "value")), get(r, "unit"),
              get(r, "goal"), MET_WORDS[get(r, "met")]] for r in rows]
 
 
