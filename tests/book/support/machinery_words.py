@@ -27,7 +27,9 @@ MACHINERY_WORDS: dict[str, str] = {
     r"维护者": "the book's maintainers: the reader is not one",
     r"隐藏的单元格": "a hidden cell: say what the code computes",
     r"单元格(里|中)?的?断言": "a cell's assert: machinery",
-    r"\d\s*核(的)?机器": "the build machine's core count: machinery",
+    # "2 个核", "2 核的平均负载" (not "float32 核矩阵", "int8 核对"): one run's machine
+    r"(?<![A-Za-z0-9_.])\d+\s*个?核(?![矩对心函])":
+        "the core count of the machine that ran the page: machinery",
     r"\btests/": "a test file path: machinery",
     r"\btest_\w+\.py\b": "a test file name: machinery",
     r"(?i:\bpytest\b)": "the test runner: machinery",
